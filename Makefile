@@ -1,0 +1,27 @@
+# Simfra: a local AWS cloud. See README.md.
+SHELL := /bin/bash
+export SIMFRA_MODELS_DIR ?= $(abspath ../shared/aws-models)
+
+.PHONY: generate generate-check build run test bench
+
+## Regenerate generated/ from the pinned models (../shared/aws-models).
+generate:
+	cargo run -q --release -p simfra-codegen -- generate
+
+## Fail if generated/ differs from what the pinned models produce.
+generate-check:
+	cargo run -q --release -p simfra-codegen -- generate --check
+
+build:
+	cargo build --release -p simfra
+
+## The server in the foreground on SIMFRA_PORT (default 4599).
+run:
+	cargo run --release -p simfra
+
+## Everything: unit tests, protocol conformance, end-to-end tests with real clients.
+test:
+	bash tests/run.sh
+
+bench:
+	bash bench/run.sh

@@ -1,0 +1,339 @@
+//! Authorization: may this caller do what this request needs? Gathers the
+//! policies that apply (the principal's identity policies and boundary,
+//! session policies, the resource's policy, SCPs) and evaluates them with
+//! `simfra-policy`, with the global condition keys AWS sets for every request.
+//! Denials carry AWS's message ("User: … is not authorized to perform: … on
+//! resource: … because …").
+
+use crate::actions::Required;
+use crate::credentials::{Credential, PrincipalKind};
+use crate::iam::{self, PrincipalPolicies};
+use simfra_policy::{evaluate_detailed, Evaluation, Outcome, Policy, Reason, Request};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+/// `SIMFRA_IAM`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IamMode {
+    /// Denied requests are refused (the default).
+    Enforce,
+    /// Denied requests are served; the would-be denial is logged.
+    Audit,
+    /// No authorization at all.
+    Off,
+}
+
+impl IamMode {
+    pub fn parse(v: &str) -> Option<IamMode> {
+        match v.to_ascii_lowercase().as_str() {
+            "enforce" => Some(IamMode::Enforce),
+            "audit" => Some(IamMode::Audit),
+            "off" => Some(IamMode::Off),
+            _ => None,
+        }
+    }
+}
+
+/// Facts about the request itself, for the global condition keys.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFacts {
+    pub source_ip: String,
+    pub secure_transport: bool,
+    pub region: String,
+    pub user_agent: String,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// A refused request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Denial {
+    pub principal_arn: String,
+    pub action: String,
+    pub resource: String,
+    pub reason: Reason,
+}
+
+impl Denial {
+    /// AWS's wording: `User: arn:aws:iam::1:user/bob is not authorized to
+    /// perform: s3:ListBucket on resource: "arn:aws:s3:::b" because no
+    /// identity-based policy allows the s3:ListBucket action`.
+    pub fn message(&self) -> String {
+        format!(
+            "User: {} is not authorized to perform: {} on resource: {} {}",
+            self.principal_arn,
+            self.action,
+            self.resource,
+            self.reason.explain(&self.action)
+        )
+    }
+}
+
+/// A service's resources and their policies (S3 bucket policies, SQS queue
+/// policies …): given a resource ARN, the owning account (`None` when there
+/// is no such resource) and its policy, if it has one. The owner matters
+/// for ARNs that name no account (S3).
+pub type ResourcePolicyLookup = fn(resource_arn: &str) -> Option<(String, Option<Arc<Policy>>)>;
+
+fn resource_policy_lookups() -> &'static RwLock<HashMap<&'static str, ResourcePolicyLookup>> {
+    static LOOKUPS: OnceLock<RwLock<HashMap<&'static str, ResourcePolicyLookup>>> = OnceLock::new();
+    LOOKUPS.get_or_init(Default::default)
+}
+
+/// Lets a service answer for the policies of its resources (`arn:aws:<service>:…`).
+pub fn register_resource_policies(arn_service: &'static str, lookup: ResourcePolicyLookup) {
+    resource_policy_lookups().write().unwrap_or_else(|p| p.into_inner()).insert(arn_service, lookup);
+}
+
+fn resource_policy(action: &str, arn: &str) -> Option<(String, Option<Arc<Policy>>)> {
+    let service = arn.strip_prefix("arn:")?.split(':').nth(1)?;
+    // A role's trust policy is the resource policy of assuming it.
+    if service == "iam" && action.len() > 4 && action[..4].eq_ignore_ascii_case("sts:") {
+        let account = arn_account(arn)?;
+        let name = arn.split(':').nth(5)?.strip_prefix("role/")?.rsplit('/').next()?;
+        return iam::role(account, name).map(|r| (account.to_string(), Some(r.trust_policy)));
+    }
+    let lookup = *resource_policy_lookups().read().unwrap_or_else(|p| p.into_inner()).get(service)?;
+    lookup(arn)
+}
+
+/// The account an ARN names (`arn:aws:sqs:us-east-1:123456789012:q`), if any.
+fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty() && *a != "aws")
+}
+
+/// Root, or a session of root's (GetSessionToken).
+fn is_root(cred: &Credential) -> bool {
+    match &cred.principal {
+        PrincipalKind::Root => true,
+        PrincipalKind::UserSession { parent } => **parent == PrincipalKind::Root,
+        _ => false,
+    }
+}
+
+/// The account owning a resource: the one its ARN names, or for ARNs without
+/// one (S3) the one its service knows as owner.
+fn resource_owner(need: &Required) -> Option<String> {
+    match arn_account(&need.resource) {
+        Some(a) => Some(a.to_string()),
+        None => resource_policy(&need.action, &need.resource).map(|(owner, _)| owner),
+    }
+}
+
+/// What the caller's credential stands for, for evaluation.
+struct PrincipalView {
+    /// `aws:PrincipalArn`: a role session's role ARN, else the principal's own ARN.
+    principal_arn_key: String,
+    principal_type: &'static str,
+    username: Option<String>,
+    policies: Option<PrincipalPolicies>,
+    session: Vec<(String, Arc<Policy>)>,
+    session_tags: Vec<(String, String)>,
+}
+
+fn view(cred: &Credential) -> PrincipalView {
+    let account = &cred.account_id;
+    match &cred.principal {
+        PrincipalKind::Root => PrincipalView {
+            principal_arn_key: cred.principal_arn.clone(),
+            principal_type: "Account",
+            username: None,
+            policies: None,
+            session: Vec::new(),
+            session_tags: Vec::new(),
+        },
+        PrincipalKind::User { name, .. } => PrincipalView {
+            principal_arn_key: cred.principal_arn.clone(),
+            principal_type: "User",
+            username: Some(name.clone()),
+            policies: iam::user_policies(account, name),
+            session: Vec::new(),
+            session_tags: Vec::new(),
+        },
+        PrincipalKind::UserSession { parent } => {
+            let parent_cred = Credential { principal: (**parent).clone(), ..cred.clone() };
+            view(&parent_cred)
+        }
+        PrincipalKind::AssumedRole { role_name, role_arn, session_policies, session_tags, .. } => PrincipalView {
+            principal_arn_key: role_arn.clone(),
+            principal_type: "AssumedRole",
+            username: None,
+            policies: iam::role_policies(account, role_name),
+            session: session_policies.clone(),
+            session_tags: session_tags.clone(),
+        },
+        PrincipalKind::FederatedUser { parent_user, session_policies, .. } => PrincipalView {
+            principal_arn_key: cred.principal_arn.clone(),
+            principal_type: "FederatedUser",
+            username: None,
+            // Federated by root (no parent user): root's permissions, limited by the session policies.
+            policies: if parent_user.is_empty() {
+                Some(PrincipalPolicies { identity: vec![("root".into(), root_grant())], ..Default::default() })
+            } else {
+                iam::user_policies(account, parent_user)
+            },
+            session: session_policies.clone(),
+            session_tags: Vec::new(),
+        },
+    }
+}
+
+fn iso8601(secs: i64) -> String {
+    let (y, mo, d, h, mi, s) = simfra_model::calendar::utc_parts(secs);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// Checks every authorization the request needs; the first refusal is
+/// returned. On success, the other accounts whose resources the request was
+/// allowed to reach (their resource policies agreed). Root credentials
+/// bypass IAM in their own account, as on AWS.
+pub fn authorize(cred: &Credential, required: &[Required], facts: &RequestFacts) -> Result<Vec<String>, Denial> {
+    let scps = crate::organizations::scp_levels(&cred.account_id);
+    // Root bypasses IAM policies in its own account, but not its
+    // organization's SCPs, nor other accounts' resource policies.
+    let owners: Vec<Option<String>> = required.iter().map(|r| resource_owner(r)).collect();
+    let foreign: Vec<String> = owners.iter().flatten().filter(|a| **a != cred.account_id).cloned().collect();
+    if is_root(cred) && scps.is_empty() && foreign.is_empty() {
+        return Ok(Vec::new());
+    }
+    let v = view(cred);
+    for need in required {
+        let outcome = check(cred, &v, need, facts, &scps);
+        if !outcome.decision.is_allowed() {
+            return Err(Denial {
+                principal_arn: cred.principal_arn.clone(),
+                action: need.action.clone(),
+                resource: need.resource.clone(),
+                reason: outcome.reason,
+            });
+        }
+    }
+    Ok(foreign)
+}
+
+/// An unsigned request (S3 serves them): allowed only where the resource's
+/// own policy grants everyone (`"Principal": "*"`). Answers the accounts
+/// owning the resources, as `authorize` does.
+pub fn authorize_anonymous(required: &[Required], facts: &RequestFacts) -> Result<Vec<String>, Denial> {
+    let mut owners = Vec::new();
+    for need in required {
+        let mut req = Request::new(&need.action, &need.resource, "", "")
+            .with("aws:SourceIp", &[&facts.source_ip])
+            .with("aws:SecureTransport", &[if facts.secure_transport { "true" } else { "false" }])
+            .with("aws:CurrentTime", &[&iso8601(facts.now)])
+            .with("aws:EpochTime", &[&facts.now.to_string()])
+            .with("aws:UserAgent", &[&facts.user_agent]);
+        for (k, vals) in &need.context {
+            let refs: Vec<&str> = vals.iter().map(String::as_str).collect();
+            req = req.with(k, &refs);
+        }
+        let denied = |reason| Denial { principal_arn: "anonymous".into(), action: need.action.clone(), resource: need.resource.clone(), reason };
+        let Some((owner, Some(policy))) = resource_policy(&need.action, &need.resource) else {
+            return Err(denied(Reason::NoAllow(simfra_policy::PolicyKind::Resource)));
+        };
+        // Only the resource policy speaks for anonymous callers: evaluated as in the owner's account.
+        let ev = Evaluation { resource: Some(("resource-policy", policy.as_ref())), ..Default::default() };
+        let outcome = evaluate_detailed(&ev, &req);
+        if !outcome.decision.is_allowed() {
+            let reason = match outcome.reason {
+                Reason::ExplicitDeny(k) => Reason::ExplicitDeny(k),
+                _ => Reason::NoAllow(simfra_policy::PolicyKind::Resource),
+            };
+            return Err(denied(reason));
+        }
+        owners.push(owner);
+    }
+    Ok(owners)
+}
+
+fn check(cred: &Credential, v: &PrincipalView, need: &Required, facts: &RequestFacts, scps: &[Vec<(String, Arc<Policy>)>]) -> Outcome {
+    let mut req = Request::new(&need.action, &need.resource, &cred.principal_arn, &cred.account_id)
+        .with("aws:PrincipalArn", &[&v.principal_arn_key])
+        .with("aws:PrincipalAccount", &[&cred.account_id])
+        .with("aws:PrincipalType", &[v.principal_type])
+        .with("aws:userid", &[&cred.user_id])
+        .with("aws:SourceIp", &[&facts.source_ip])
+        .with("aws:SecureTransport", &[if facts.secure_transport { "true" } else { "false" }])
+        .with("aws:RequestedRegion", &[&facts.region])
+        .with("aws:UserAgent", &[&facts.user_agent])
+        .with("aws:CurrentTime", &[&iso8601(facts.now)])
+        .with("aws:EpochTime", &[&facts.now.to_string()])
+        .with("aws:ViaAWSService", &["false"])
+        .with("aws:PrincipalIsAWSService", &["false"]);
+    if let Some(u) = &v.username {
+        req = req.with("aws:username", &[u]);
+    }
+    if let Some(issued) = cred.issued_at {
+        req = req.with("aws:TokenIssueTime", &[&iso8601(issued)]).with("aws:MultiFactorAuthPresent", &["false"]);
+    }
+    let principal_tags = v.policies.as_ref().map(|p| p.tags.as_slice()).unwrap_or(&[]).iter().chain(v.session_tags.iter());
+    for (k, val) in principal_tags {
+        req = req.with(&format!("aws:PrincipalTag/{k}"), &[val]);
+    }
+    for (k, vals) in &need.context {
+        let refs: Vec<&str> = vals.iter().map(String::as_str).collect();
+        req = req.with(k, &refs);
+    }
+
+    let resource = resource_policy(&need.action, &need.resource);
+    let resource_account = resource.as_ref().map(|(a, _)| a.as_str()).or_else(|| arn_account(&need.resource));
+    let empty = PrincipalPolicies::default();
+    let pol = v.policies.as_ref().unwrap_or(&empty);
+    let root_grant = root_grant();
+    let identity = if is_root(cred) {
+        vec![("root", &*root_grant)]
+    } else {
+        pol.identity.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect()
+    };
+    let ev = Evaluation {
+        identity,
+        resource: resource.as_ref().and_then(|(_, p)| p.as_ref()).map(|p| ("resource-policy", p.as_ref())),
+        boundary: pol.boundary.as_ref().map(|(id, p)| (id.as_str(), p.as_ref())),
+        session: v.session.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect(),
+        scps: scps.iter().map(|level| level.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect()).collect(),
+        resource_account,
+    };
+    evaluate_detailed(&ev, &req)
+}
+
+/// What root may do before SCPs: everything.
+fn root_grant() -> Arc<Policy> {
+    static ALL: OnceLock<Arc<Policy>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        Arc::new(simfra_policy::parse(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#).expect("a valid policy"))
+    })
+    .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn denial_messages_read_like_aws() {
+        let d = Denial {
+            principal_arn: "arn:aws:iam::123456789012:user/bob".into(),
+            action: "s3:ListBucket".into(),
+            resource: "arn:aws:s3:::b".into(),
+            reason: Reason::NoAllow(simfra_policy::PolicyKind::Identity),
+        };
+        assert_eq!(
+            d.message(),
+            "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::b because no identity-based policy allows the s3:ListBucket action"
+        );
+    }
+
+    #[test]
+    fn root_bypasses_and_unknown_users_are_denied() {
+        let root = Credential::root("123456789012", "AKIAROOT", "secret");
+        let need = vec![Required { action: "s3:ListBucket".into(), resource: "arn:aws:s3:::b".into(), context: Vec::new() }];
+        assert_eq!(authorize(&root, &need, &RequestFacts::default()), Ok(Vec::new()));
+        let user = Credential {
+            principal: PrincipalKind::User { name: "ghost".into(), user_id: "AIDAGHOST".into() },
+            principal_arn: "arn:aws:iam::123456789012:user/ghost".into(),
+            ..root
+        };
+        let d = authorize(&user, &need, &RequestFacts::default()).unwrap_err();
+        assert_eq!(d.reason, Reason::NoAllow(simfra_policy::PolicyKind::Identity));
+    }
+}

@@ -1,0 +1,77 @@
+//! The Simfra server: every generated service, with the hand-written ones in
+//! place of their generated defaults, behind one gateway on one port.
+//!
+//! Environment: `SIMFRA_PORT` (default 4599), `SIMFRA_BIND` (default 0.0.0.0,
+//! so containers can reach the gateway), plus the gateway's own settings
+//! (`SIMFRA_DEFAULT_ACCOUNT_ID`, `SIMFRA_DEFAULT_REGION`, …).
+
+use simfra_gateway::{registry::Registry, Config, Gateway};
+use simfra_model::SharedHandler;
+
+/// Services with hand-written behaviour; they replace the generated all-501 handlers.
+fn hand_written() -> Vec<SharedHandler> {
+    vec![
+        simfra_svc_cloudtrail::handler(),
+        simfra_svc_cloudwatch::handler(),
+        simfra_svc_dynamodb::handler(),
+        simfra_svc_ec2::handler(),
+        simfra_svc_iam::handler(),
+        simfra_svc_lambda::handler(),
+        simfra_svc_organizations::handler(),
+        simfra_svc_s3::handler(),
+        simfra_svc_sns::handler(),
+        simfra_svc_sqs::handler(),
+        simfra_svc_sts::handler(),
+    ]
+}
+
+fn registry() -> Registry {
+    let mut reg = Registry::new();
+    for s in simfra_gen_all::SERVICES {
+        reg.register(s.schema, (s.not_implemented)(), s.tier, s.docker);
+    }
+    for handler in hand_written() {
+        let schema = handler.schema();
+        let generated = simfra_gen_all::SERVICES.iter().find(|s| s.name == schema.name);
+        let (tier, docker) = generated.map(|g| (g.tier, g.docker)).unwrap_or(("C", false));
+        reg.register(schema, handler, tier, docker);
+    }
+    reg
+}
+
+fn main() -> std::process::ExitCode {
+    let port: u16 = match std::env::var("SIMFRA_PORT").ok().filter(|p| !p.is_empty()).map(|p| p.parse()) {
+        None => 4599,
+        Some(Ok(p)) => p,
+        Some(Err(_)) => {
+            eprintln!("simfra: SIMFRA_PORT must be a port number");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let bind = std::env::var("SIMFRA_BIND").ok().filter(|b| !b.is_empty()).unwrap_or_else(|| "0.0.0.0".into());
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("simfra: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let gw = Gateway::new(Config::from_env(), registry());
+        let listener = match tokio::net::TcpListener::bind((bind.as_str(), port)).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("simfra: cannot listen on {bind}:{port}: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        };
+        eprintln!("simfra: {} services on http://{bind}:{port}", gw.registry.services.len());
+        match simfra_gateway::serve(gw, listener).await {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("simfra: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        }
+    })
+}

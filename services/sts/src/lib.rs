@@ -1,0 +1,458 @@
+//! AWS STS over the shared identity store: who is calling, and temporary
+//! credentials for roles (AssumeRole, …WithWebIdentity, …WithSAML), users
+//! (GetSessionToken) and federated users (GetFederationToken). Issued keys go
+//! into `simfra_identity::credentials()`, so they sign requests right away and
+//! stop working when they expire.
+//!
+//! The caller's own permission to call these (`sts:AssumeRole` on the role
+//! …) is the gateway's authorization; the role's trust policy is checked here,
+//! so that root callers and unsigned web-identity callers are held to it too.
+
+mod federation;
+
+use base64::Engine;
+use simfra_gen_sts::types::*;
+use simfra_gen_sts::*;
+use simfra_identity::{credentials, ids, Credential, PrincipalKind};
+use simfra_model::{RequestContext, ServiceError, SharedHandler, Timestamp};
+use simfra_policy::{Policy, Request};
+use std::sync::Arc;
+
+#[derive(Default)]
+pub struct Sts;
+
+pub fn handler() -> SharedHandler {
+    simfra_gen_sts::handler(Arc::new(Sts))
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn access_denied(message: String) -> ServiceError {
+    ServiceError::new("AccessDenied", 403, message)
+}
+
+fn validation(message: impl Into<String>) -> ServiceError {
+    ServiceError::new("ValidationError", 400, message)
+}
+
+/// The credential the request was signed with.
+fn caller(ctx: &RequestContext) -> Option<Credential> {
+    ctx.access_key_id.as_deref().and_then(|k| credentials().lookup(k))
+}
+
+fn caller_arn(ctx: &RequestContext) -> String {
+    ctx.principal_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{}:root", ctx.account_id))
+}
+
+/// `arn:aws:iam::123456789012:role/path/Name` → (account, name).
+fn parse_role_arn(arn: &str) -> Option<(String, String)> {
+    let rest = arn.strip_prefix("arn:aws:iam::")?;
+    let (account, resource) = rest.split_once(':')?;
+    let path_name = resource.strip_prefix("role/")?;
+    let name = path_name.rsplit('/').next()?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty())
+        .then(|| (account.to_string(), name.to_string()))
+}
+
+/// Session policies: the inline `Policy` and the managed `PolicyArns`, each a limit on the session.
+fn session_policies(
+    account: &str,
+    inline: Option<&str>,
+    arns: Option<&[PolicyDescriptorType]>,
+) -> Result<(Vec<(String, Arc<Policy>)>, Option<i32>), ServiceError> {
+    let mut out = Vec::new();
+    let mut packed = None;
+    if let Some(text) = inline {
+        let p = simfra_policy::parse(text).map_err(|e| ServiceError::new("MalformedPolicyDocument", 400, e.0))?;
+        // AWS packs the session policy and tags into a binary format limited to 2048
+        // bytes of plain-text policy and reports how much of the limit was used.
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let size = compact.len() * 100 / 2048;
+        if compact.len() > 2048 {
+            return Err(ServiceError::new(
+                "PackedPolicyTooLarge",
+                400,
+                format!("Packed size of consumed session policies and session tags exceeds 100%. The size is {size}%"),
+            ));
+        }
+        packed = Some(size.max(1) as i32);
+        out.push(("session-policy".to_string(), Arc::new(p)));
+    }
+    for d in arns.unwrap_or(&[]) {
+        let Some(arn) = d.arn.as_deref() else { continue };
+        let p = simfra_identity::iam::managed_policy(account, arn)
+            .ok_or_else(|| validation(format!("Policy {arn} does not exist or is not attachable.")))?;
+        out.push((arn.to_string(), p));
+    }
+    Ok((out, packed))
+}
+
+/// Whether a role's trust policy lets this request assume it.
+fn trust_allows(trust: &Policy, role_account: &str, req: &Request) -> bool {
+    // The caller's own side is the gateway's business: here only the trust
+    // policy speaks, so the identity side is taken as allowing.
+    let allow_all = Policy {
+        version: None,
+        id: None,
+        statements: vec![simfra_policy::Statement {
+            sid: None,
+            effect: simfra_policy::Effect::Allow,
+            principal: None,
+            not_principal: None,
+            actions: vec!["*".into()],
+            not_action: false,
+            resources: vec!["*".into()],
+            not_resource: false,
+            resource_absent: false,
+            conditions: Vec::new(),
+        }],
+    };
+    let ev = simfra_policy::Evaluation {
+        identity: vec![("caller", &allow_all)],
+        resource: Some(("trust-policy", trust)),
+        resource_account: Some(role_account),
+        ..Default::default()
+    };
+    simfra_policy::evaluate(&ev, req).0.is_allowed()
+}
+
+/// Everything a new role session needs.
+struct RoleSession<'a> {
+    role_arn: &'a str,
+    session_name: &'a str,
+    duration: Option<i32>,
+    policy: Option<&'a str>,
+    policy_arns: Option<&'a [PolicyDescriptorType]>,
+    tags: Vec<(String, String)>,
+    source_identity: Option<String>,
+    /// Role chaining (a role session assuming a role) is limited to one hour.
+    chained: bool,
+}
+
+struct Issued {
+    credentials: Credentials,
+    assumed: AssumedRoleUser,
+    packed: Option<i32>,
+}
+
+fn check_session_name(name: &str) -> Result<(), ServiceError> {
+    let ok = (2..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"=,.@-_".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(validation(format!(
+            "1 validation error detected: Value '{name}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
+        )))
+    }
+}
+
+fn issue_role_session(s: RoleSession, trust_check: impl Fn(&Policy, &str) -> bool, denied: impl Fn() -> ServiceError) -> Result<Issued, ServiceError> {
+    let (account, name) = parse_role_arn(s.role_arn).ok_or_else(|| validation(format!("{} is invalid", s.role_arn)))?;
+    check_session_name(s.session_name)?;
+    // A missing role and an untrusting one look the same to the caller, as on AWS.
+    let role = simfra_identity::iam::role(&account, &name).ok_or_else(&denied)?;
+    if !trust_check(&role.trust_policy, &account) {
+        return Err(denied());
+    }
+    let max = if s.chained { 3600 } else { role.max_session_duration.max(3600) };
+    let duration = s.duration.unwrap_or(3600);
+    if duration < 900 {
+        return Err(validation(format!(
+            "1 validation error detected: Value '{duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
+        )));
+    }
+    if duration > max {
+        return Err(validation(if s.chained {
+            format!("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+        } else {
+            format!("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }));
+    }
+    let (session, packed) = session_policies(&account, s.policy, s.policy_arns)?;
+    let now = now_secs();
+    let expires = now + duration as i64;
+    let akid = ids::access_key_id("ASIA");
+    let secret = ids::secret_access_key();
+    let token = ids::session_token();
+    let arn = format!("arn:aws:sts::{account}:assumed-role/{}/{}", role.name, s.session_name);
+    let assumed_id = format!("{}:{}", role.role_id, s.session_name);
+    credentials().purge_expired(now);
+    credentials().insert(Credential {
+        access_key_id: akid.clone(),
+        secret_access_key: secret.clone(),
+        account_id: account.clone(),
+        principal_arn: arn.clone(),
+        user_id: assumed_id.clone(),
+        principal: PrincipalKind::AssumedRole {
+            role_name: role.name.clone(),
+            role_id: role.role_id.clone(),
+            role_arn: role.arn.clone(),
+            session_name: s.session_name.to_string(),
+            session_policies: session,
+            session_tags: s.tags,
+            source_identity: s.source_identity,
+        },
+        session_token: Some(token.clone()),
+        expires_at: Some(expires),
+        issued_at: Some(now),
+        active: true,
+    });
+    Ok(Issued {
+        credentials: Credentials {
+            access_key_id: akid,
+            secret_access_key: secret,
+            session_token: token,
+            expiration: Timestamp::from_secs(expires),
+        },
+        assumed: AssumedRoleUser { assumed_role_id: assumed_id, arn },
+        packed,
+    })
+}
+
+/// The caller's side of a trust-policy check.
+fn trust_request(action: &str, role_arn: &str, principal_arn: &str, account: &str) -> Request {
+    Request::new(action, role_arn, principal_arn, account)
+        .with("aws:PrincipalArn", &[principal_arn])
+        .with("aws:PrincipalAccount", &[account])
+}
+
+fn tags_of(tags: Option<&[Tag]>) -> Vec<(String, String)> {
+    tags.unwrap_or(&[]).iter().map(|t| (t.key.clone(), t.value.clone())).collect()
+}
+
+#[simfra_model::async_trait]
+impl StsApi for Sts {
+    fn implemented(&self) -> &'static [&'static str] {
+        &[
+            "AssumeRole",
+            "AssumeRoleWithWebIdentity",
+            "DecodeAuthorizationMessage",
+            "GetAccessKeyInfo",
+            "GetCallerIdentity",
+            "GetFederationToken",
+            "GetSessionToken",
+        ]
+    }
+
+    async fn get_caller_identity(
+        &self,
+        ctx: &RequestContext,
+        _input: GetCallerIdentityRequest,
+    ) -> Result<GetCallerIdentityResponse, GetCallerIdentityError> {
+        let arn = caller_arn(ctx);
+        let user_id = match caller(ctx) {
+            Some(c) => c.user_id,
+            None if arn.ends_with(":root") => ctx.account_id.clone(),
+            None => ctx.access_key_id.clone().unwrap_or_default(),
+        };
+        Ok(GetCallerIdentityResponse { user_id: Some(user_id), account: Some(ctx.account_id.clone()), arn: Some(arn) })
+    }
+
+    async fn assume_role(&self, ctx: &RequestContext, input: AssumeRoleRequest) -> Result<AssumeRoleResponse, AssumeRoleError> {
+        let me = caller(ctx);
+        let principal_arn = caller_arn(ctx);
+        let chained = matches!(me.as_ref().map(|c| &c.principal), Some(PrincipalKind::AssumedRole { .. }));
+        // Transitive session tags of the calling session carry over into the new one.
+        let mut tags = tags_of(input.tags.as_deref());
+        if let Some(PrincipalKind::AssumedRole { session_tags, .. }) = me.as_ref().map(|c| &c.principal) {
+            for (k, v) in session_tags {
+                if !tags.iter().any(|(tk, _)| tk.eq_ignore_ascii_case(k)) {
+                    tags.push((k.clone(), v.clone()));
+                }
+            }
+        }
+        if tags.len() > 50 {
+            return Err(validation("The number of session tags exceeds the limit of 50").into());
+        }
+        let mut req = trust_request("sts:AssumeRole", &input.role_arn, &principal_arn, &ctx.account_id)
+            .with("sts:RoleSessionName", &[&input.role_session_name]);
+        if let Some(e) = &input.external_id {
+            req = req.with("sts:ExternalId", &[e]);
+        }
+        if let Some(si) = &input.source_identity {
+            req = req.with("sts:SourceIdentity", &[si]);
+        }
+        for (k, v) in &tags {
+            req = req.with(&format!("aws:RequestTag/{k}"), &[v]);
+        }
+        if !tags.is_empty() {
+            let keys: Vec<&str> = tags.iter().map(|(k, _)| k.as_str()).collect();
+            req = req.with("aws:TagKeys", &keys);
+        }
+        let tagging = !tags.is_empty();
+        let denied = || access_denied(format!("User: {principal_arn} is not authorized to perform: sts:AssumeRole on resource: {}", input.role_arn));
+        let issued = issue_role_session(
+            RoleSession {
+                role_arn: &input.role_arn,
+                session_name: &input.role_session_name,
+                duration: input.duration_seconds,
+                policy: input.policy.as_deref(),
+                policy_arns: input.policy_arns.as_deref(),
+                tags,
+                source_identity: input.source_identity.clone(),
+                chained,
+            },
+            |trust, account| {
+                trust_allows(trust, account, &req)
+                    // Passing session tags needs sts:TagSession in the trust policy too.
+                    && (!tagging || trust_allows(trust, account, &Request { action: "sts:TagSession".into(), ..req.clone() }))
+            },
+            denied,
+        )?;
+        Ok(AssumeRoleResponse {
+            credentials: Some(issued.credentials),
+            assumed_role_user: Some(issued.assumed),
+            packed_policy_size: issued.packed,
+            source_identity: input.source_identity,
+        })
+    }
+
+    async fn assume_role_with_web_identity(
+        &self,
+        _ctx: &RequestContext,
+        input: AssumeRoleWithWebIdentityRequest,
+    ) -> Result<AssumeRoleWithWebIdentityResponse, AssumeRoleWithWebIdentityError> {
+        let token = federation::WebIdentityToken::parse(&input.web_identity_token, now_secs())?;
+        let (account, _) = parse_role_arn(&input.role_arn).ok_or_else(|| validation(format!("{} is invalid", input.role_arn)))?;
+        let provider = token.provider(&account, input.provider_id.as_deref())?;
+        let mut req = Request {
+            action: "sts:AssumeRoleWithWebIdentity".into(),
+            resource: input.role_arn.clone(),
+            federated_provider: Some(provider.principal.clone()),
+            ..Default::default()
+        };
+        for (k, v) in token.condition_keys(&provider.key_prefix) {
+            let refs: Vec<&str> = v.iter().map(String::as_str).collect();
+            req = req.with(&k, &refs);
+        }
+        let denied = || access_denied("Not authorized to perform sts:AssumeRoleWithWebIdentity".to_string());
+        let issued = issue_role_session(
+            RoleSession {
+                role_arn: &input.role_arn,
+                session_name: &input.role_session_name,
+                duration: input.duration_seconds,
+                policy: input.policy.as_deref(),
+                policy_arns: input.policy_arns.as_deref(),
+                tags: Vec::new(),
+                source_identity: None,
+                chained: false,
+            },
+            |trust, _| {
+                trust.statements.iter().any(|s| s.effect == simfra_policy::Effect::Allow && s.applies(&req, true))
+                    && !trust.statements.iter().any(|s| s.effect == simfra_policy::Effect::Deny && s.applies(&req, true))
+            },
+            denied,
+        )?;
+        Ok(AssumeRoleWithWebIdentityResponse {
+            credentials: Some(issued.credentials),
+            subject_from_web_identity_token: Some(token.subject.clone()),
+            assumed_role_user: Some(issued.assumed),
+            packed_policy_size: issued.packed,
+            provider: Some(provider.reported),
+            audience: token.audience.first().cloned(),
+            source_identity: None,
+        })
+    }
+
+    async fn get_session_token(
+        &self,
+        ctx: &RequestContext,
+        input: GetSessionTokenRequest,
+    ) -> Result<GetSessionTokenResponse, GetSessionTokenError> {
+        let me = caller(ctx).ok_or_else(|| access_denied("Cannot call GetSessionToken without long-term credentials".into()))?;
+        if !matches!(me.principal, PrincipalKind::Root | PrincipalKind::User { .. }) {
+            return Err(access_denied("Cannot call GetSessionToken with session credentials".into()).into());
+        }
+        let root = me.principal == PrincipalKind::Root;
+        let duration = input.duration_seconds.unwrap_or(if root { 3600 } else { 43200 });
+        let max = if root { 3600 } else { 129_600 };
+        if !(900..=max).contains(&duration) {
+            return Err(validation(format!(
+                "1 validation error detected: Value '{duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value {} {}",
+                if duration < 900 { "greater than or equal to" } else { "less than or equal to" },
+                if duration < 900 { 900 } else { max }
+            ))
+            .into());
+        }
+        let creds = issue_derived(&me, duration as i64, me.principal_arn.clone(), me.user_id.clone(), PrincipalKind::UserSession {
+            parent: Box::new(me.principal.clone()),
+        });
+        Ok(GetSessionTokenResponse { credentials: Some(creds) })
+    }
+
+    async fn get_federation_token(
+        &self,
+        ctx: &RequestContext,
+        input: GetFederationTokenRequest,
+    ) -> Result<GetFederationTokenResponse, GetFederationTokenError> {
+        let me = caller(ctx).ok_or_else(|| access_denied("Cannot call GetFederationToken without long-term credentials".into()))?;
+        let parent_user = match &me.principal {
+            PrincipalKind::User { name, .. } => name.clone(),
+            PrincipalKind::Root => String::new(),
+            _ => return Err(access_denied("Cannot call GetFederationToken with session credentials".into()).into()),
+        };
+        let root = me.principal == PrincipalKind::Root;
+        let duration = input.duration_seconds.unwrap_or(43200);
+        let max = if root { 3600 } else { 129_600 };
+        if !(900..=max).contains(&duration) {
+            return Err(validation(format!("The requested DurationSeconds must be between 900 and {max} seconds.")).into());
+        }
+        let (session, packed) = session_policies(&me.account_id, input.policy.as_deref(), input.policy_arns.as_deref())?;
+        let arn = format!("arn:aws:sts::{}:federated-user/{}", me.account_id, input.name);
+        let user_id = format!("{}:{}", me.account_id, input.name);
+        let principal = PrincipalKind::FederatedUser { name: input.name.clone(), parent_user, session_policies: session };
+        let creds = issue_derived(&me, duration as i64, arn.clone(), user_id.clone(), principal);
+        Ok(GetFederationTokenResponse {
+            credentials: Some(creds),
+            federated_user: Some(FederatedUser { federated_user_id: user_id, arn }),
+            packed_policy_size: packed,
+        })
+    }
+
+    async fn get_access_key_info(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessKeyInfoRequest,
+    ) -> Result<GetAccessKeyInfoResponse, GetAccessKeyInfoError> {
+        let account = credentials().lookup(&input.access_key_id).map(|c| c.account_id).unwrap_or_else(|| ctx.account_id.clone());
+        Ok(GetAccessKeyInfoResponse { account: Some(account) })
+    }
+
+    async fn decode_authorization_message(
+        &self,
+        _ctx: &RequestContext,
+        input: DecodeAuthorizationMessageRequest,
+    ) -> Result<DecodeAuthorizationMessageResponse, DecodeAuthorizationMessageError> {
+        let invalid = || ServiceError::new("InvalidAuthorizationMessageException", 400, "The specified authorization message is invalid.");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(input.encoded_message.trim().trim_end_matches('='))
+            .map_err(|_| invalid())?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+        serde_json::from_str::<serde_json::Value>(&text).map_err(|_| invalid())?;
+        Ok(DecodeAuthorizationMessageResponse { decoded_message: Some(text) })
+    }
+}
+
+/// Temporary credentials standing for `principal`, derived from the caller's own.
+fn issue_derived(me: &Credential, duration: i64, arn: String, user_id: String, principal: PrincipalKind) -> Credentials {
+    let now = now_secs();
+    let akid = ids::access_key_id("ASIA");
+    let secret = ids::secret_access_key();
+    let token = ids::session_token();
+    credentials().purge_expired(now);
+    credentials().insert(Credential {
+        access_key_id: akid.clone(),
+        secret_access_key: secret.clone(),
+        account_id: me.account_id.clone(),
+        principal_arn: arn,
+        user_id,
+        principal,
+        session_token: Some(token.clone()),
+        expires_at: Some(now + duration),
+        issued_at: Some(now),
+        active: true,
+    });
+    Credentials { access_key_id: akid, secret_access_key: secret, session_token: token, expiration: Timestamp::from_secs(now + duration) }
+}

@@ -1,0 +1,183 @@
+"""Fixtures shared by the end-to-end tests: one Simfra server per test session
+(the binary from $SIMFRA_BIN, on a free port), boto3 clients pointed at it, and
+the server's request log."""
+
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+import botocore.session
+import pytest
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+REGION = "us-east-1"
+# The server's default account, which every key maps to unless accounts are configured.
+ACCOUNT = "000000000000"
+HEALTH_TIMEOUT_S = 20
+
+# `*.localhost` is loopback (RFC 6761), but glibc's files backend does not know
+# it. SDKs put bucket names and account ids into the host
+# (`bucket.localhost:PORT`, `123456789012.s3-control.localhost`), so resolve
+# those the way a standard resolver does.
+_getaddrinfo = socket.getaddrinfo
+
+
+def _loopback_localhost(host, *args, **kwargs):
+    if isinstance(host, str) and host.endswith(".localhost"):
+        host = "127.0.0.1"
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+socket.getaddrinfo = _loopback_localhost
+
+# Lines tests want printed at the end of the run, passed or failed (e.g. the
+# routing sweep's figure, which tests/run.sh greps from pytest's output).
+SUMMARY_LINES = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in SUMMARY_LINES:
+        terminalreporter.write_line(line)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(port):
+    """The caller's environment without SIMFRA_* settings (an admin token, strict
+    auth or another default account would change what the tests expect)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIMFRA_")}
+    env.update(SIMFRA_PORT=str(port), SIMFRA_BIND="127.0.0.1")
+    return env
+
+
+def get_json(url, timeout=10):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return json.loads(r.read())
+
+
+@pytest.fixture(scope="session")
+def simfra_endpoint():
+    binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
+    if not Path(binary).is_file():
+        pytest.fail(f"no server binary at {binary}: run `cargo build -p simfra` or set SIMFRA_BIN")
+    port = free_port()
+    out = tempfile.NamedTemporaryFile(prefix="simfra-e2e-", suffix=".stdout", delete=False)
+    err = tempfile.NamedTemporaryFile(prefix="simfra-e2e-", suffix=".stderr", delete=False)
+    proc = subprocess.Popen([binary], env=server_env(port), stdout=out, stderr=err)
+    endpoint = f"http://localhost:{port}"
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    while True:
+        try:
+            if get_json(endpoint + "/_simfra/health", timeout=1).get("status") == "ok":
+                break
+        except (OSError, ValueError):
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            why = f"exited with {proc.returncode}" if proc.returncode is not None else "no health answer"
+            stderr = Path(err.name).read_text(errors="replace")[-3000:]
+            pytest.fail(f"simfra did not start on port {port} ({why}); stderr:\n{stderr}")
+        time.sleep(0.05)
+    yield endpoint
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if proc.returncode not in (0, -15):
+        # A crash during the session is a finding even when every test passed.
+        SUMMARY_LINES.append(f"simfra exited with {proc.returncode}; stderr in {err.name}")
+
+
+def client_config(**extra):
+    extra.setdefault("retries", {"max_attempts": 1, "mode": "standard"})
+    return Config(connect_timeout=5, read_timeout=60, **extra)
+
+
+@pytest.fixture(scope="session")
+def make_client(simfra_endpoint):
+    """make_client("sqs", **Config kwargs): a boto3 client for Simfra, without retries."""
+    session = boto3.session.Session()
+
+    def make(service, access_key=ACCESS_KEY, secret_key=SECRET_KEY, **config):
+        return session.client(
+            service,
+            endpoint_url=simfra_endpoint,
+            region_name=REGION,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            config=client_config(**config),
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def request_log(simfra_endpoint):
+    """request_log(): the server's last 100 requests, oldest first."""
+
+    def read():
+        return get_json(simfra_endpoint + "/_simfra/debug/requests")["requests"]
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def last_request(request_log):
+    """last_request(operation=None): the newest request-log entry, or the newest
+    one for that operation (None when there is none)."""
+
+    def find(operation=None):
+        for entry in reversed(request_log()):
+            if operation is None or entry["operation"] == operation:
+                return entry
+        return None
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def make_protocol_client(simfra_endpoint, tmp_path_factory):
+    """make_protocol_client("cloudwatch", "query"): a botocore client speaking
+    one of the protocols its model lists, rather than botocore's preferred one.
+    The model is botocore's own, rewritten to list only that protocol and
+    loaded from a data path placed before botocore's."""
+    root = tmp_path_factory.mktemp("botocore-data")
+
+    def make(service, protocol):
+        session = botocore.session.get_session()
+        loader = session.get_component("data_loader")
+        model = loader.load_service_model(service, "service-2")
+        assert protocol in model["metadata"].get("protocols", [model["metadata"]["protocol"]])
+        model["metadata"].update(protocol=protocol, protocols=[protocol])
+        folder = root / protocol / service / model["metadata"]["apiVersion"]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "service-2.json").write_text(json.dumps(model))
+        loader.search_paths.insert(0, str(root / protocol))
+        client = session.create_client(
+            service,
+            endpoint_url=simfra_endpoint,
+            region_name=REGION,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            config=client_config(),
+        )
+        assert client.meta.service_model.resolved_protocol == protocol
+        return client
+
+    return make
