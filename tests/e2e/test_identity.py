@@ -253,8 +253,19 @@ def trust(principal):
     return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})
 
 
+def assumer(iam):
+    """Keys of a new IAM user allowed sts:AssumeRole (root users may not assume roles)."""
+    name = unique("assumer")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="assume", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return dict(access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+
+
 def test_assumed_role_credentials_sign_requests_and_carry_the_roles_permissions(make_client):
-    iam, sts = make_client("iam"), make_client("sts")
+    iam = make_client("iam")
+    sts = make_client("sts", **assumer(iam))
     role = unique("reader")
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))
     iam.put_role_policy(RoleName=role, PolicyName="sqs-list", PolicyDocument=json.dumps(
@@ -287,18 +298,19 @@ def test_a_role_that_does_not_trust_the_caller_cannot_be_assumed(make_client, ot
     role = unique("private")
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust({"Service": "lambda.amazonaws.com"}))
     with pytest.raises(ClientError) as e:
-        make_client("sts").assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{role}", RoleSessionName="x")
+        make_client("sts", **assumer(iam)).assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{role}", RoleSessionName="xy")
     assert error_code(e) == "AccessDenied"
-    # Another account's root is trusted only when the trust policy names it.
-    theirs = make_client("sts", access_key=other_account["RootAccessKeyId"], secret_key=other_account["RootSecretAccessKey"])
+    # Another account's principals are trusted only when the trust policy names that account.
+    their_iam = make_client("iam", access_key=other_account["RootAccessKeyId"], secret_key=other_account["RootSecretAccessKey"])
+    theirs = make_client("sts", **assumer(their_iam))
     with pytest.raises(ClientError):
-        theirs.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{role}", RoleSessionName="x")
+        theirs.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{role}", RoleSessionName="xy")
     shared = unique("shared")
     iam.create_role(RoleName=shared, AssumeRolePolicyDocument=trust({"AWS": other_account["AccountId"]}))
     out = theirs.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{shared}", RoleSessionName="visitor")
     assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{shared}/visitor"
     with pytest.raises(ClientError) as e:
-        make_client("sts").assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{shared}", RoleSessionName="x", DurationSeconds=43201)
+        theirs.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{shared}", RoleSessionName="xy", DurationSeconds=43201)
     assert error_code(e) == "ValidationError"
 
 

@@ -177,7 +177,7 @@ class Sweep:
             entry = None
             category, detail = "not-sent", error or "no request reached the server"
         else:
-            category, detail = self.judge(service, op, known, entry, error, message)
+            category, detail = self.judge(service, op, known, entry, error, message, modeled_errors(client, op))
         # Routed: the server named this service and operation, whatever it answered.
         routed = entry is not None and (entry["service"], entry["operation"]) == (service, op)
         if (service, op) in EXCLUSIONS:
@@ -207,7 +207,7 @@ class Sweep:
             e.read()  # an error answer is judged from the request log
 
     @staticmethod
-    def judge(service, op, known, entry, error, message):
+    def judge(service, op, known, entry, error, message, modeled=frozenset()):
         status, code = entry["status"], entry.get("error_code")
         seen = f"{entry['service']}.{entry['operation']} {entry['method']} {entry['path'][:80]} → {status} {code or ''}"
         if message:
@@ -230,7 +230,9 @@ class Sweep:
             return "unrouted", seen
         if entry["operation"] != op:
             return "misrouted", seen
-        if status == 404 and not NOT_FOUND_CODE.search(code or ""):
+        # 404 is a stray unless it says "not found" or is a modeled error of
+        # the operation (Organizations' AWSOrganizationsNotInUseException …).
+        if status == 404 and not NOT_FOUND_CODE.search(code or "") and code not in modeled:
             return "404", seen
         if status in (401, 403):
             # Any key is accepted, so a refusal means the server could not
@@ -252,6 +254,17 @@ def event_message(headers, payload):
     prelude = struct.pack(">II", 16 + len(encoded) + len(payload), len(encoded))
     message = prelude + struct.pack(">I", zlib.crc32(prelude)) + encoded + payload
     return message + struct.pack(">I", zlib.crc32(message))
+
+
+def modeled_errors(client, op):
+    """The codes the operation's modeled errors go by (shape names and Query codes)."""
+    codes = set()
+    for shape in client.meta.service_model.operation_model(op).error_shapes:
+        codes.add(shape.name)
+        code = shape.metadata.get("error", {}).get("code")
+        if code:
+            codes.add(code)
+    return frozenset(codes)
 
 
 def one_event(stream_shape, sampler):

@@ -396,7 +396,7 @@ def test_unimplemented_operation_answers_501_naming_it(make_client, last_request
 UNIMPLEMENTED = [
     ("awsJson1_0", "dynamodb", None, "list_backups", {}, "ListBackups"),
     ("awsJson1_1", "kms", None, "list_keys", {}, "ListKeys"),
-    ("awsQuery", "iam", None, "list_users", {}, "ListUsers"),
+    ("awsQuery", "cloudformation", None, "list_stacks", {}, "ListStacks"),
     ("ec2Query", "ec2", None, "describe_instances", {}, "DescribeInstances"),
     ("restXml", "route53", None, "list_hosted_zones", {}, "ListHostedZones"),
     ("restJson1", "lambda", None, "get_account_settings", {}, "GetAccountSettings"),

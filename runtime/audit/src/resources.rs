@@ -49,6 +49,7 @@ const MEMBERS: &[(&str, &str, &str, &str)] = &[
     ("sts", "", "AccessKeyId", "AWS::IAM::AccessKey"),
     ("sqs", "", "QueueUrl", "AWS::SQS::Queue"),
     ("sqs", "CreateQueue", "QueueName", "AWS::SQS::Queue"),
+    ("sqs", "GetQueueUrl", "QueueName", "AWS::SQS::Queue"),
     ("sns", "", "TopicArn", "AWS::SNS::Topic"),
     ("sns", "CreateTopic", "Name", "AWS::SNS::Topic"),
     ("sns", "", "SubscriptionArn", "AWS::SNS::Subscription"),

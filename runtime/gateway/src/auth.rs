@@ -187,6 +187,8 @@ pub fn serves_anonymous(svc: &ServiceSchema) -> bool {
 pub fn denied_error(d: &simfra_identity::authorize::Denial, svc: &ServiceSchema, protocol: Protocol) -> ServiceError {
     let message = d.message();
     match family(svc, protocol) {
+        // Across accounts S3 tells nothing of the policies that refused.
+        Family::S3 if d.cross_account => return ServiceError::new("AccessDenied", 403, "Access Denied"),
         Family::S3 => return ServiceError::new("AccessDenied", 403, message),
         _ if protocol == Protocol::Ec2Query => {
             return ServiceError::new("UnauthorizedOperation", 403, format!("You are not authorized to perform this operation. {message}"))
@@ -195,7 +197,11 @@ pub fn denied_error(d: &simfra_identity::authorize::Denial, svc: &ServiceSchema,
     }
     const MODELED: [&str; 5] = ["AccessDeniedException", "AccessDenied", "AuthorizationErrorException", "AuthorizationError", "AccessDeniedFault"];
     for name in MODELED {
-        if let Some(&shape) = svc.errors.iter().find(|&&e| svc.shape(e).name == name) {
+        // The service's own access-denied error, bound on the service or on its operations.
+        let found = svc.errors.iter().copied().find(|&e| svc.shape(e).name == name).or_else(|| {
+            svc.operations.iter().flat_map(|o| o.errors.iter().copied()).find(|&e| svc.shape(e).name == name)
+        });
+        if let Some(shape) = found {
             let mut err = ServiceError::from_shape(svc, shape, simfra_model::Value::empty_struct());
             err.message = Some(message);
             if svc.shape(shape).http_error == 0 && svc.shape(shape).query_error.is_none() {
@@ -206,6 +212,9 @@ pub fn denied_error(d: &simfra_identity::authorize::Denial, svc: &ServiceSchema,
     }
     match family(svc, protocol) {
         Family::Query => ServiceError::new("AccessDenied", 403, message),
+        // Query-compatible services (SQS) keep their Query code and status
+        // under JSON and CBOR (clients read it from `x-amzn-query-error`).
+        _ if svc.query_compatible => ServiceError::new("AccessDenied", 403, message),
         _ => ServiceError::new("AccessDeniedException", 400, message),
     }
 }

@@ -317,7 +317,7 @@ impl Gateway {
                 if !matches!(&verdict, auth::Verdict::Failed(_)) {
                     let (error_code, error_message) = match &result {
                         Ok(_) => (None, None),
-                        Err(e) => (Some(simfra_protocols::errors::wire_error(schema, e).code.to_string()), e.message.clone()),
+                        Err(e) => (Some(seen_error_code(schema, r.protocol, e)), e.message.clone()),
                     };
                     simfra_audit::log().record(simfra_audit::ApiCall {
                         event_id: ids::request_id(),
@@ -341,7 +341,7 @@ impl Gateway {
                 let resp = match result {
                     Ok(output) => simfra_protocols::encode_output(c, schema, op, output, &exchange),
                     Err(err) => {
-                        entry.error_code = Some(simfra_protocols::errors::wire_error(schema, &err).code.to_string());
+                        entry.error_code = Some(seen_error_code(schema, r.protocol, &err));
                         c.encode_error(schema, Some(op), &err, &exchange)
                     }
                 };
@@ -356,10 +356,13 @@ impl Gateway {
             }
         };
 
-        resp.set_header("x-amzn-requestid", request_id.clone());
-        if protocol == Protocol::RestXml {
+        // S3 answers with its own request id pair and no `x-amzn-RequestId`
+        // (SDKs prefer the latter when both are there).
+        if protocol == Protocol::RestXml && matches!(entry.service, Some("s3" | "s3-control")) {
             resp.set_header("x-amz-request-id", ids::s3_request_id(&request_id));
             resp.set_header("x-amz-id-2", ids::s3_host_id());
+        } else {
+            resp.set_header("x-amzn-requestid", request_id.clone());
         }
         entry.status = resp.status;
         entry.duration_ms = start.elapsed().as_secs_f64() * 1000.0;
@@ -414,6 +417,18 @@ impl Gateway {
             }
             Err(denial) => Err(auth::denied_error(&denial, schema, ctx.protocol)),
         }
+    }
+}
+
+/// The error code the caller reads: the Query code under awsQuery/ec2Query
+/// and for query-compatible services (from `x-amzn-query-error`), else the
+/// error shape's name.
+fn seen_error_code(schema: &ServiceSchema, protocol: Protocol, err: &ServiceError) -> String {
+    let wire = simfra_protocols::errors::wire_error(schema, err);
+    if matches!(protocol, Protocol::AwsQuery | Protocol::Ec2Query) || schema.query_compatible {
+        wire.query_code.to_string()
+    } else {
+        wire.code.to_string()
     }
 }
 

@@ -52,6 +52,9 @@ pub struct Denial {
     pub action: String,
     pub resource: String,
     pub reason: Reason,
+    /// The resource belongs to another account than the caller's (S3 then
+    /// answers a bare "Access Denied").
+    pub cross_account: bool,
 }
 
 impl Denial {
@@ -59,13 +62,9 @@ impl Denial {
     /// perform: s3:ListBucket on resource: "arn:aws:s3:::b" because no
     /// identity-based policy allows the s3:ListBucket action`.
     pub fn message(&self) -> String {
-        format!(
-            "User: {} is not authorized to perform: {} on resource: {} {}",
-            self.principal_arn,
-            self.action,
-            self.resource,
-            self.reason.explain(&self.action)
-        )
+        // S3 quotes the resource ARN; other services do not.
+        let resource = if self.resource.starts_with("arn:aws:s3:") { format!("\"{}\"", self.resource) } else { self.resource.clone() };
+        format!("User: {} is not authorized to perform: {} on resource: {} {}", self.principal_arn, self.action, resource, self.reason.explain(&self.action))
     }
 }
 
@@ -85,10 +84,16 @@ pub fn register_resource_policies(arn_service: &'static str, lookup: ResourcePol
     resource_policy_lookups().write().unwrap_or_else(|p| p.into_inner()).insert(arn_service, lookup);
 }
 
+/// Whether the resource policy of this request is a role's trust policy
+/// (an `sts:` action on an IAM role).
+fn is_trust_policy(action: &str, arn: &str) -> bool {
+    action.len() > 4 && action[..4].eq_ignore_ascii_case("sts:") && arn.split(':').nth(2) == Some("iam")
+}
+
 fn resource_policy(action: &str, arn: &str) -> Option<(String, Option<Arc<Policy>>)> {
     let service = arn.strip_prefix("arn:")?.split(':').nth(1)?;
     // A role's trust policy is the resource policy of assuming it.
-    if service == "iam" && action.len() > 4 && action[..4].eq_ignore_ascii_case("sts:") {
+    if is_trust_policy(action, arn) {
         let account = arn_account(arn)?;
         let name = arn.split(':').nth(5)?.strip_prefix("role/")?.rsplit('/').next()?;
         return iam::role(account, name).map(|r| (account.to_string(), Some(r.trust_policy)));
@@ -97,9 +102,10 @@ fn resource_policy(action: &str, arn: &str) -> Option<(String, Option<Arc<Policy
     lookup(arn)
 }
 
-/// The account an ARN names (`arn:aws:sqs:us-east-1:123456789012:q`), if any.
+/// The account an ARN names (`arn:aws:sqs:us-east-1:123456789012:q`), if any:
+/// twelve digits (`aws` of managed policies, or malformed ARNs, name none).
 fn arn_account(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty() && *a != "aws")
+    arn.split(':').nth(4).filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Root, or a session of root's (GetSessionToken).
@@ -172,10 +178,18 @@ fn view(cred: &Credential) -> PrincipalView {
             } else {
                 iam::user_policies(account, parent_user)
             },
-            session: session_policies.clone(),
+            // "If you do not pass any session policies, then the resulting
+            // federated user session has no permissions."
+            session: if session_policies.is_empty() { vec![("no-session-policy".into(), no_permissions())] } else { session_policies.clone() },
             session_tags: Vec::new(),
         },
     }
+}
+
+/// A policy that allows nothing.
+fn no_permissions() -> Arc<Policy> {
+    static NONE: OnceLock<Arc<Policy>> = OnceLock::new();
+    NONE.get_or_init(|| Arc::new(Policy { version: Some("2012-10-17".into()), id: None, statements: Vec::new() })).clone()
 }
 
 fn iso8601(secs: i64) -> String {
@@ -185,30 +199,43 @@ fn iso8601(secs: i64) -> String {
 
 /// Checks every authorization the request needs; the first refusal is
 /// returned. On success, the other accounts whose resources the request was
-/// allowed to reach (their resource policies agreed). Root credentials
-/// bypass IAM in their own account, as on AWS.
+/// allowed to reach (their resource policies agreed). Root credentials are
+/// allowed everything in their own account but what an SCP or a resource
+/// policy explicitly denies, as on AWS.
 pub fn authorize(cred: &Credential, required: &[Required], facts: &RequestFacts) -> Result<Vec<String>, Denial> {
     let scps = crate::organizations::scp_levels(&cred.account_id);
-    // Root bypasses IAM policies in its own account, but not its
-    // organization's SCPs, nor other accounts' resource policies.
     let owners: Vec<Option<String>> = required.iter().map(|r| resource_owner(r)).collect();
     let foreign: Vec<String> = owners.iter().flatten().filter(|a| **a != cred.account_id).cloned().collect();
-    if is_root(cred) && scps.is_empty() && foreign.is_empty() {
-        return Ok(Vec::new());
-    }
     let v = view(cred);
-    for need in required {
+    for (need, owner) in required.iter().zip(&owners) {
+        let denial = |reason| Denial {
+            principal_arn: cred.principal_arn.clone(),
+            action: need.action.clone(),
+            resource: need.resource.clone(),
+            reason,
+            cross_account: owner.as_ref().is_some_and(|o| *o != cred.account_id),
+        };
+        if let Some(reason) = session_limit(cred, need) {
+            return Err(denial(reason));
+        }
         let outcome = check(cred, &v, need, facts, &scps);
         if !outcome.decision.is_allowed() {
-            return Err(Denial {
-                principal_arn: cred.principal_arn.clone(),
-                action: need.action.clone(),
-                resource: need.resource.clone(),
-                reason: outcome.reason,
-            });
+            return Err(denial(outcome.reason));
         }
     }
     Ok(foreign)
+}
+
+/// What temporary credentials may never do, whatever the policies say:
+/// federated users call no IAM API, and GetSessionToken sessions without
+/// MFA neither ("Cannot call any IAM API operations unless MFA
+/// authentication information is included in the request").
+fn session_limit(cred: &Credential, need: &Required) -> Option<Reason> {
+    let iam = need.action.len() > 4 && need.action[..4].eq_ignore_ascii_case("iam:");
+    match &cred.principal {
+        PrincipalKind::FederatedUser { .. } | PrincipalKind::UserSession { .. } if iam => Some(Reason::NoAllow(simfra_policy::PolicyKind::Session)),
+        _ => None,
+    }
 }
 
 /// An unsigned request (S3 serves them): allowed only where the resource's
@@ -227,7 +254,7 @@ pub fn authorize_anonymous(required: &[Required], facts: &RequestFacts) -> Resul
             let refs: Vec<&str> = vals.iter().map(String::as_str).collect();
             req = req.with(k, &refs);
         }
-        let denied = |reason| Denial { principal_arn: "anonymous".into(), action: need.action.clone(), resource: need.resource.clone(), reason };
+        let denied = |reason| Denial { principal_arn: "anonymous".into(), action: need.action.clone(), resource: need.resource.clone(), reason, cross_account: true };
         let Some((owner, Some(policy))) = resource_policy(&need.action, &need.resource) else {
             return Err(denied(Reason::NoAllow(simfra_policy::PolicyKind::Resource)));
         };
@@ -277,6 +304,9 @@ fn check(cred: &Credential, v: &PrincipalView, need: &Required, facts: &RequestF
 
     let resource = resource_policy(&need.action, &need.resource);
     let resource_account = resource.as_ref().map(|(a, _)| a.as_str()).or_else(|| arn_account(&need.resource));
+    if let Some(owner) = resource_account {
+        req = req.with("aws:ResourceAccount", &[owner]);
+    }
     let empty = PrincipalPolicies::default();
     let pol = v.policies.as_ref().unwrap_or(&empty);
     let root_grant = root_grant();
@@ -292,6 +322,7 @@ fn check(cred: &Credential, v: &PrincipalView, need: &Required, facts: &RequestF
         session: v.session.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect(),
         scps: scps.iter().map(|level| level.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect()).collect(),
         resource_account,
+        trust_policy: is_trust_policy(&need.action, &need.resource),
     };
     evaluate_detailed(&ev, &req)
 }
@@ -316,10 +347,11 @@ mod tests {
             action: "s3:ListBucket".into(),
             resource: "arn:aws:s3:::b".into(),
             reason: Reason::NoAllow(simfra_policy::PolicyKind::Identity),
+            cross_account: false,
         };
         assert_eq!(
             d.message(),
-            "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::b because no identity-based policy allows the s3:ListBucket action"
+            "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:ListBucket on resource: \"arn:aws:s3:::b\" because no identity-based policy allows the s3:ListBucket action"
         );
     }
 

@@ -119,6 +119,15 @@ pub struct Condition {
     values: Vec<String>,
 }
 
+impl Condition {
+    /// Makes the values' policy variables literal (see `document::parse`).
+    pub(crate) fn escape_variables(&mut self, escape: fn(&str) -> String) {
+        for v in &mut self.values {
+            *v = escape(v);
+        }
+    }
+}
+
 fn value_strings(v: &Json) -> Result<Vec<String>, PolicyError> {
     let one = |v: &Json| match v {
         Json::String(s) => Ok(s.clone()),

@@ -169,6 +169,18 @@ pub fn parse(text: &str) -> Result<Policy, PolicyError> {
             conditions,
         });
     }
+    // "Policy variables … are only recognized with Version 2012-10-17; with
+    // an older or no Version they are literal text": escaped here once.
+    if version.as_deref() != Some("2012-10-17") {
+        for st in &mut statements {
+            for r in &mut st.resources {
+                *r = escape_variables(r);
+            }
+            for c in &mut st.conditions {
+                c.escape_variables(escape_variables);
+            }
+        }
+    }
     Ok(Policy { version, id, statements })
 }
 
@@ -248,9 +260,11 @@ impl Statement {
         if resource_policy {
             match (&self.principal, &self.not_principal) {
                 (Some(p), _) => how = principal_match(p, req)?,
-                // NotPrincipal: everyone except those listed.
+                // NotPrincipal: everyone except those listed, each by its exact
+                // ARN: an account ARN spares only its root user, a role ARN
+                // none of its sessions.
                 (None, Some(np)) => {
-                    if principal_match(np, req).is_some() {
+                    if principal_match(np, req) == Some(PrincipalMatch::Exact) {
                         return None;
                     }
                 }
@@ -269,4 +283,9 @@ impl Statement {
         }
         self.conditions.iter().all(|c| c.holds(req)).then_some(how)
     }
+}
+
+/// `${x}` → `${$}{x}`: `substitute` then gives back the literal `${x}`.
+fn escape_variables(s: &str) -> String {
+    s.replace("${", "${$}{")
 }

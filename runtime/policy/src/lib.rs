@@ -102,6 +102,11 @@ pub struct Evaluation<'a> {
     pub scps: Vec<Vec<(&'a str, &'a Policy)>>,
     /// The account that owns the resource (cross-account requests need both sides to allow).
     pub resource_account: Option<&'a str>,
+    /// The resource policy is a role's trust policy: naming the caller there
+    /// does not lift the caller's permissions boundary or session policies
+    /// ("if a permissions boundary is set for the user, then it must allow
+    /// the sts:AssumeRole action").
+    pub trust_policy: bool,
 }
 
 /// The kinds of policy, as AWS names them in denial messages.
@@ -274,11 +279,20 @@ pub fn evaluate_detailed(ev: &Evaluation, req: &Request) -> Outcome {
         matched.extend(extra);
         Outcome { decision: Decision::Allowed, reason: Reason::Allowed, matched }
     };
+    // A role can only be assumed where its trust policy lets the caller in.
+    if ev.trust_policy && resource_allow.is_none() {
+        return implicit(PolicyKind::Resource);
+    }
     let cross_account = ev.resource_account.map(|a| a != req.principal_account).unwrap_or(false);
     if !cross_account {
         match &resource_allow {
-            Some((m, PrincipalMatch::Exact)) => return allowed(Vec::new(), Some(m.clone())),
-            Some((m, PrincipalMatch::Role)) if boundary_allows && session_allows => return allowed(Vec::new(), Some(m.clone())),
+            Some((m, PrincipalMatch::Exact)) if !ev.trust_policy => return allowed(Vec::new(), Some(m.clone())),
+            Some((m, PrincipalMatch::Exact | PrincipalMatch::Role)) if boundary_allows && session_allows => {
+                return allowed(Vec::new(), Some(m.clone()))
+            }
+            // The trust policy grants the caller itself; only the limits failed.
+            Some((_, PrincipalMatch::Exact)) if !boundary_allows => return implicit(PolicyKind::Boundary),
+            Some((_, PrincipalMatch::Exact)) => return implicit(PolicyKind::Session),
             _ => {}
         }
     }

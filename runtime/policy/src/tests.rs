@@ -40,7 +40,7 @@ fn not_action_and_not_resource() {
 #[test]
 fn policy_variables_and_conditions() {
     let p = policy(
-        r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*",
             "Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"StringLikeIfExists":{"s3:prefix":"home/*"}}}]}"#,
     );
     let ev = Evaluation { identity: vec![("p", &p)], ..Default::default() };
@@ -50,6 +50,11 @@ fn policy_variables_and_conditions() {
     assert!(!evaluate(&ev, &other_home).0.is_allowed());
     let outside = alice("s3:PutObject", "arn:aws:s3:::home/alice/f").with("aws:SourceIp", &["192.168.0.1"]);
     assert!(!evaluate(&ev, &outside).0.is_allowed());
+    // Without Version 2012-10-17 a variable is literal text.
+    let old = policy(r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}"#);
+    let ev = Evaluation { identity: vec![("p", &old)], ..Default::default() };
+    assert!(!evaluate(&ev, &alice("s3:PutObject", "arn:aws:s3:::home/alice/f")).0.is_allowed());
+    assert!(evaluate(&ev, &alice("s3:PutObject", "arn:aws:s3:::home/${aws:username}/f")).0.is_allowed());
 }
 
 #[test]

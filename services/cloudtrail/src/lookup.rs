@@ -67,7 +67,8 @@ fn to_event(ev: &Recorded) -> Event {
         event_name: Some(call.operation.to_string()),
         read_only: Some(call.read_only.to_string()),
         access_key_id: call.access_key_id.clone(),
-        event_time: Some(call.time),
+        // CloudTrail keeps whole seconds, as in the record's eventTime.
+        event_time: Some(Timestamp::from_secs(call.time.as_millis().div_euclid(1000))),
         event_source: Some(call.event_source()),
         username: call.username(),
         resources: Some(

@@ -305,6 +305,7 @@ fn evaluate(sim: &Simulation, action: &str, resource: &str) -> EvaluationResult 
         session: Vec::new(),
         scps: Vec::new(),
         resource_account: sim.resource_owner.as_deref().or(Some(sim.account.as_str())),
+        trust_policy: false,
     };
     let mut outcome = simfra_policy::evaluate(&ev, &req).0;
     // The boundary: a deny in it denies; allowing needs one of its statements.

@@ -4,9 +4,11 @@
 //! into `simfra_identity::credentials()`, so they sign requests right away and
 //! stop working when they expire.
 //!
-//! The caller's own permission to call these (`sts:AssumeRole` on the role
-//! …) is the gateway's authorization; the role's trust policy is checked here,
-//! so that root callers and unsigned web-identity callers are held to it too.
+//! The caller's own permission to call these (`sts:AssumeRole` on the role,
+//! weighed against the role's trust policy) is the gateway's authorization;
+//! the trust policy is checked here for the callers the gateway does not
+//! weigh: unsigned web-identity callers and relaxed-mode unknown keys. Root
+//! users may not assume roles at all.
 
 mod federation;
 
@@ -89,33 +91,13 @@ fn session_policies(
     Ok((out, packed))
 }
 
-/// Whether a role's trust policy lets this request assume it.
-fn trust_allows(trust: &Policy, role_account: &str, req: &Request) -> bool {
-    // The caller's own side is the gateway's business: here only the trust
-    // policy speaks, so the identity side is taken as allowing.
-    let allow_all = Policy {
-        version: None,
-        id: None,
-        statements: vec![simfra_policy::Statement {
-            sid: None,
-            effect: simfra_policy::Effect::Allow,
-            principal: None,
-            not_principal: None,
-            actions: vec!["*".into()],
-            not_action: false,
-            resources: vec!["*".into()],
-            not_resource: false,
-            resource_absent: false,
-            conditions: Vec::new(),
-        }],
-    };
-    let ev = simfra_policy::Evaluation {
-        identity: vec![("caller", &allow_all)],
-        resource: Some(("trust-policy", trust)),
-        resource_account: Some(role_account),
-        ..Default::default()
-    };
-    simfra_policy::evaluate(&ev, req).0.is_allowed()
+/// Whether a role's trust policy lets this request assume it. The caller's
+/// own side is the gateway's business; here the trust policy must allow on
+/// its own (a statement naming the caller, or its account, applies and no
+/// statement denies).
+fn trust_allows(trust: &Policy, req: &Request) -> bool {
+    trust.statements.iter().any(|s| s.effect == simfra_policy::Effect::Allow && s.applies(req, true))
+        && !trust.statements.iter().any(|s| s.effect == simfra_policy::Effect::Deny && s.applies(req, true))
 }
 
 /// Everything a new role session needs.
@@ -148,12 +130,12 @@ fn check_session_name(name: &str) -> Result<(), ServiceError> {
     }
 }
 
-fn issue_role_session(s: RoleSession, trust_check: impl Fn(&Policy, &str) -> bool, denied: impl Fn() -> ServiceError) -> Result<Issued, ServiceError> {
+fn issue_role_session(s: RoleSession, trust_check: impl Fn(&Policy) -> bool, denied: impl Fn() -> ServiceError) -> Result<Issued, ServiceError> {
     let (account, name) = parse_role_arn(s.role_arn).ok_or_else(|| validation(format!("{} is invalid", s.role_arn)))?;
     check_session_name(s.session_name)?;
     // A missing role and an untrusting one look the same to the caller, as on AWS.
     let role = simfra_identity::iam::role(&account, &name).ok_or_else(&denied)?;
-    if !trust_check(&role.trust_policy, &account) {
+    if !trust_check(&role.trust_policy) {
         return Err(denied());
     }
     let max = if s.chained { 3600 } else { role.max_session_duration.max(3600) };
@@ -253,6 +235,14 @@ impl StsApi for Sts {
     async fn assume_role(&self, ctx: &RequestContext, input: AssumeRoleRequest) -> Result<AssumeRoleResponse, AssumeRoleError> {
         let me = caller(ctx);
         let principal_arn = caller_arn(ctx);
+        // "You cannot use AWS account root user credentials to call AssumeRole."
+        if matches!(me.as_ref().map(|c| &c.principal), Some(PrincipalKind::Root)) {
+            return Err(access_denied("Roles may not be assumed by root accounts.".into()).into());
+        }
+        // The gateway evaluated the trust policy for known callers, with
+        // every condition key of the request; callers it let through
+        // unchecked (relaxed auth with an unknown key) are held to it here.
+        let gateway_checked = me.is_some();
         let chained = matches!(me.as_ref().map(|c| &c.principal), Some(PrincipalKind::AssumedRole { .. }));
         // Transitive session tags of the calling session carry over into the new one.
         let mut tags = tags_of(input.tags.as_deref());
@@ -294,10 +284,10 @@ impl StsApi for Sts {
                 source_identity: input.source_identity.clone(),
                 chained,
             },
-            |trust, account| {
-                trust_allows(trust, account, &req)
+            |trust| {
+                (gateway_checked || trust_allows(trust, &req))
                     // Passing session tags needs sts:TagSession in the trust policy too.
-                    && (!tagging || trust_allows(trust, account, &Request { action: "sts:TagSession".into(), ..req.clone() }))
+                    && (!tagging || trust_allows(trust, &Request { action: "sts:TagSession".into(), ..req.clone() }))
             },
             denied,
         )?;
@@ -339,9 +329,8 @@ impl StsApi for Sts {
                 source_identity: None,
                 chained: false,
             },
-            |trust, _| {
-                trust.statements.iter().any(|s| s.effect == simfra_policy::Effect::Allow && s.applies(&req, true))
-                    && !trust.statements.iter().any(|s| s.effect == simfra_policy::Effect::Deny && s.applies(&req, true))
+            |trust| {
+                trust_allows(trust, &req)
             },
             denied,
         )?;

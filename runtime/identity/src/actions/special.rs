@@ -1,0 +1,247 @@
+//! What a template cannot say: request tags as condition keys, and the
+//! resources (`@name` in rules.txt) that need parsing beyond member paths.
+
+use super::template::{member_values, scalar_text};
+use super::{Ctx, Required};
+use simfra_model::{ShapeId, ShapeKind, UriSegment, Value};
+
+/// The `@name` resources of rules.txt.
+pub(crate) fn named(name: &str) -> Option<super::rules::SpecialFn> {
+    Some(match name {
+        "s3-copy-source" => s3_copy_source,
+        "partiql" => partiql,
+        "apigateway" => apigateway,
+        _ => return None,
+    })
+}
+
+/// `aws:RequestTag/<key>` and `aws:TagKeys` from the tags a request carries
+/// (`Tags`, `tags`, `TagList`, `TagSpecifications`, S3's `Tagging`), and
+/// `aws:TagKeys` from the keys an untag request names.
+pub(crate) fn request_tags(ctx: &Ctx, out: &mut Vec<(String, Vec<String>)>) {
+    let shape = ctx.svc.shape(ctx.op.input);
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut keys_only: Vec<String> = Vec::new();
+    for (idx, m) in shape.members.iter().enumerate() {
+        let Some(v) = ctx.input.field(idx) else { continue };
+        match m.name.to_ascii_lowercase().as_str() {
+            "tags" | "taglist" | "tagset" => tag_pairs(ctx, m.target, v, &mut pairs),
+            "tagspecifications" => {
+                for (i, spec) in list_items(ctx, m.target, v) {
+                    let s = ctx.svc.shape(i);
+                    if let (Some(ti), Some(tm)) = (s.member_index("Tags"), s.member("Tags")) {
+                        if let Some(tags) = spec.field(ti) {
+                            tag_pairs(ctx, tm.target, tags, &mut pairs);
+                        }
+                    }
+                }
+            }
+            // S3 object tagging travels as a query string (`a=1&b=2`); bucket
+            // tagging as a structure with a TagSet.
+            "tagging" => match v {
+                Value::String(q) => {
+                    for kv in q.split('&').filter(|s| !s.is_empty()) {
+                        let (k, val) = kv.split_once('=').unwrap_or((kv, ""));
+                        pairs.push((percent_decode(k), percent_decode(val)));
+                    }
+                }
+                Value::Struct(_) => {
+                    let s = ctx.svc.shape(m.target);
+                    if let (Some(ti), Some(tm)) = (s.member_index("TagSet"), s.member("TagSet")) {
+                        if let Some(set) = v.field(ti) {
+                            tag_pairs(ctx, tm.target, set, &mut pairs);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            "tagkeys" | "tagkeylist" => {
+                keys_only.extend(member_values(ctx.svc, ctx.op.input, ctx.input, &[m.name.to_string()], false));
+            }
+            _ => {}
+        }
+    }
+    if pairs.is_empty() && keys_only.is_empty() {
+        return;
+    }
+    let mut keys: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).chain(keys_only).collect();
+    keys.dedup();
+    out.push(("aws:TagKeys".into(), keys));
+    for (k, v) in pairs {
+        let key = format!("aws:RequestTag/{k}");
+        if !out.iter().any(|(have, _)| *have == key) {
+            out.push((key, vec![v]));
+        }
+    }
+}
+
+/// The elements of a list value with their shape.
+fn list_items<'v>(ctx: &Ctx, shape: ShapeId, v: &'v Value) -> Vec<(ShapeId, &'v Value)> {
+    let s = ctx.svc.shape(shape);
+    match (s.kind, v, s.members.first()) {
+        (ShapeKind::List, Value::List(items), Some(m)) => items.iter().map(|i| (m.target, i)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Tags as a map, or as a list of `{Key, Value}` structures (any casing).
+fn tag_pairs(ctx: &Ctx, shape: ShapeId, v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Map(entries) => {
+            out.extend(entries.iter().filter_map(|(k, v)| scalar_text(v).map(|v| (k.clone(), v))));
+        }
+        Value::List(_) => {
+            for (item_shape, item) in list_items(ctx, shape, v) {
+                let s = ctx.svc.shape(item_shape);
+                let find = |names: &[&str]| {
+                    s.members.iter().position(|m| names.iter().any(|n| m.name.eq_ignore_ascii_case(n))).and_then(|i| item.field(i)).and_then(scalar_text)
+                };
+                if let Some(k) = find(&["Key", "TagKey"]) {
+                    out.push((k, find(&["Value", "TagValue"]).unwrap_or_default()));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// S3 `CopySource` (`bucket/key`, `/bucket/key?versionId=v`, URL-encoded, or
+/// an access point ARN): reading the source object. A version named makes it
+/// `s3:GetObjectVersion`.
+fn s3_copy_source(ctx: &Ctx, action: &str, out: &mut Vec<Required>) {
+    for source in member_values(ctx.svc, ctx.op.input, ctx.input, &["CopySource".to_string()], false) {
+        let (path, query) = source.split_once('?').unwrap_or((&source, ""));
+        let path = percent_decode(path.trim_start_matches('/'));
+        let versioned = query.split('&').any(|kv| kv.starts_with("versionId="));
+        let action = if versioned && action.eq_ignore_ascii_case("s3:GetObject") { "s3:GetObjectVersion".to_string() } else { action.to_string() };
+        let resource = if path.starts_with("arn:") { path } else { format!("arn:{}:s3:::{}", ctx.partition, path) };
+        out.push(Required { action, resource, context: Vec::new() });
+    }
+}
+
+/// DynamoDB PartiQL: the statement's verb names the action
+/// (`dynamodb:PartiQLSelect` …) and its table (or `table.index`) the resource.
+fn partiql(ctx: &Ctx, _action: &str, out: &mut Vec<Required>) {
+    let mut statements = Vec::new();
+    for path in [&["Statement"][..], &["Statements", "Statement"], &["TransactStatements", "Statement"]] {
+        let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        statements.extend(member_values(ctx.svc, ctx.op.input, ctx.input, &path, false));
+    }
+    for st in statements {
+        let Some((verb, table)) = partiql_target(&st) else { continue };
+        let resource = match table.split_once('.') {
+            Some((t, index)) => format!("arn:{}:dynamodb:{}:{}:table/{}/index/{}", ctx.partition, ctx.region, ctx.account, t, index),
+            None => format!("arn:{}:dynamodb:{}:{}:table/{}", ctx.partition, ctx.region, ctx.account, table),
+        };
+        let action = format!("dynamodb:PartiQL{verb}");
+        if !out.iter().any(|r| r.action == action && r.resource == resource) {
+            out.push(Required { action, resource, context: Vec::new() });
+        }
+    }
+}
+
+/// `SELECT * FROM "t"."i" WHERE …` → (`Select`, `t.i`).
+fn partiql_target(statement: &str) -> Option<(&'static str, String)> {
+    let tokens = tokenize(statement);
+    let first = tokens.first()?.to_ascii_uppercase();
+    let (verb, after) = match first.as_str() {
+        "SELECT" => ("Select", "FROM"),
+        "DELETE" => ("Delete", "FROM"),
+        "INSERT" => ("Insert", "INTO"),
+        "UPDATE" => ("Update", "UPDATE"),
+        "EXISTS" => ("Select", "FROM"),
+        _ => return None,
+    };
+    let pos = tokens.iter().position(|t| t.eq_ignore_ascii_case(after))?;
+    let name = tokens.get(pos + 1)?;
+    let mut table = name.trim_matches('"').to_string();
+    if tokens.get(pos + 2).map(|t| t == ".").unwrap_or(false) {
+        if let Some(index) = tokens.get(pos + 3) {
+            table = format!("{table}.{}", index.trim_matches('"'));
+        }
+    }
+    Some((verb, table))
+}
+
+/// PartiQL words, quoted names kept whole, `.` as its own token.
+fn tokenize(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() || c == ',' || c == '(' || c == ')' {
+            chars.next();
+        } else if c == '"' || c == '\'' {
+            let q = c;
+            let mut t = String::from(q);
+            chars.next();
+            for d in chars.by_ref() {
+                t.push(d);
+                if d == q {
+                    break;
+                }
+            }
+            out.push(t);
+        } else if c == '.' {
+            out.push(".".into());
+            chars.next();
+        } else {
+            let mut t = String::new();
+            while let Some(&d) = chars.peek() {
+                if d.is_whitespace() || d == '.' || d == '"' || d == ',' || d == '(' || d == ')' {
+                    break;
+                }
+                t.push(d);
+                chars.next();
+            }
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// API Gateway's control plane authorizes by HTTP method on the resource
+/// path: `apigateway:POST` on `arn:aws:apigateway:us-east-1::/restapis/a1/resources`.
+fn apigateway(ctx: &Ctx, _action: &str, out: &mut Vec<Required>) {
+    let Some(http) = ctx.op.http else { return };
+    let shape = ctx.svc.shape(ctx.op.input);
+    let mut path = String::new();
+    for seg in http.path {
+        path.push('/');
+        match seg {
+            UriSegment::Literal(l) => path.push_str(l),
+            UriSegment::Label(name) | UriSegment::Greedy(name) => {
+                let v = shape.member_index(name).and_then(|i| ctx.input.field(i)).and_then(scalar_text).unwrap_or_default();
+                path.push_str(&v);
+            }
+        }
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    let method = http.method.to_ascii_uppercase();
+    out.push(Required { action: format!("apigateway:{method}"), resource: format!("arn:{}:apigateway:{}::{}", ctx.partition, ctx.region, path), context: Vec::new() });
+}
