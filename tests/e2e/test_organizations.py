@@ -53,6 +53,7 @@ class Accounts:
         self.endpoint = endpoint
         self.make_client = make_client
         self.made = []
+        self.admins = {}
 
     def new(self, name):
         status, body = admin(self.endpoint, "POST", "/_simfra/accounts", {"Name": name})
@@ -62,6 +63,19 @@ class Accounts:
 
     def client(self, account, service):
         return self.make_client(service, access_key=account["RootAccessKeyId"], secret_key=account["RootSecretAccessKey"])
+
+    def admin_client(self, account, service):
+        """A client of an IAM user with AdministratorAccess in the account
+        (root users may not assume roles, so role entries go through it)."""
+        keys = self.admins.get(account["AccountId"])
+        if keys is None:
+            iam = self.client(account, "iam")
+            name = f"admin-{uuid.uuid4().hex[:8]}"
+            iam.create_user(UserName=name)
+            iam.attach_user_policy(UserName=name, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+            key = iam.create_access_key(UserName=name)["AccessKey"]
+            keys = self.admins[account["AccountId"]] = (key["AccessKeyId"], key["SecretAccessKey"])
+        return self.make_client(service, access_key=keys[0], secret_key=keys[1])
 
     def session(self, service, creds):
         """A client signing with temporary credentials (an assumed role's)."""
@@ -243,7 +257,7 @@ def test_create_account_makes_a_real_account_the_management_account_can_enter(or
     assert failed["State"] == "FAILED" and failed["FailureReason"] == "EMAIL_ALREADY_EXISTS"
 
     # The management account assumes OrganizationAccountAccessRole in it.
-    sts = accounts.client(mgmt, "sts")
+    sts = accounts.admin_client(mgmt, "sts")
     creds = sts.assume_role(RoleArn=f"arn:aws:iam::{new_id}:role/OrganizationAccountAccessRole", RoleSessionName="admin")["Credentials"]
     inside = accounts.session("sts", creds)
     assert inside.get_caller_identity()["Account"] == new_id
@@ -260,7 +274,7 @@ def test_create_account_makes_a_real_account_the_management_account_can_enter(or
     sts.assume_role(RoleArn=f"arn:aws:iam::{ops_id}:role/OpsAdmin", RoleSessionName="ops")
     # Only the management account may enter it.
     with pytest.raises(ClientError) as e:
-        accounts.client(accounts.new("stranger"), "sts").assume_role(
+        accounts.admin_client(accounts.new("stranger"), "sts").assume_role(
             RoleArn=f"arn:aws:iam::{new_id}:role/OrganizationAccountAccessRole", RoleSessionName="stranger"
         )
     assert code(e) == "AccessDenied"
@@ -496,7 +510,7 @@ def test_scp_allow_list_at_an_ou_limits_root_and_role_sessions(org, accounts):
     created = orgs.describe_create_account_status(CreateAccountRequestId=status["Id"])["CreateAccountStatus"]["AccountId"]
     accounts.forget(created)
     orgs.move_account(AccountId=created, SourceParentId=root, DestinationParentId=ou)
-    creds = accounts.client(mgmt, "sts").assume_role(
+    creds = accounts.admin_client(mgmt, "sts").assume_role(
         RoleArn=f"arn:aws:iam::{created}:role/OrganizationAccountAccessRole", RoleSessionName="ops"
     )["Credentials"]
     session_sqs = accounts.session("sqs", creds)

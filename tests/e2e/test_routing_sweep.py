@@ -70,6 +70,12 @@ EXCLUSIONS = {
     ),
 }
 
+# Error codes that refuse a request's signature or credentials.
+SIGNATURE_REFUSALS = {
+    "SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature", "IncompleteSignatureException",
+    "InvalidClientTokenId", "UnrecognizedClientException", "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException", "AuthFailure", "InvalidAccessKeyId", "AuthorizationHeaderMalformed",
+}
 # Error codes that say the server did not recognise the operation.
 UNROUTED_CODES = {"UnknownOperationException", "UnknownOperation", "InvalidAction"}
 # A routed operation may answer 404 for a resource that does not exist.
@@ -234,9 +240,11 @@ class Sweep:
         # the operation (Organizations' AWSOrganizationsNotInUseException …).
         if status == 404 and not NOT_FOUND_CODE.search(code or "") and code not in modeled:
             return "404", seen
-        if status in (401, 403):
-            # Any key is accepted, so a refusal means the server could not
-            # verify an SDK's signature, or wants one botocore does not send.
+        if status in (401, 403) and code in SIGNATURE_REFUSALS:
+            # The key is the account's root key, so a refusal of the signature
+            # means the server could not verify an SDK's signature, or wants
+            # one botocore does not send. (Other 403s are AWS's own answers,
+            # e.g. "Roles may not be assumed by root accounts".)
             return "auth-rejected", seen
         if code == "SerializationException" or status == 415:
             # botocore serialized it, so the server failed to read an SDK's request.
