@@ -793,12 +793,9 @@ def test_data_events_are_delivered_when_selected(client):
     ct.delete_trail(Name=name)
 
 
-# Waiting on the gateway: it keeps no input for data events and passes no
-# output to the audit log yet (see the CloudTrail helper's report). These
-# fail loudly (strict) once it does, so that the marks go away.
+# What the gateway hands the audit log: data events' inputs, writes' outputs.
 
 
-@pytest.mark.xfail(strict=True, reason="the gateway does not yet keep data events' inputs (simfra_audit::audited_input)")
 def test_data_events_name_their_object(client):
     ct, s3 = client("cloudtrail"), client("s3")
     bucket = log_bucket(client)
@@ -819,7 +816,6 @@ def test_data_events_name_their_object(client):
         ct.delete_trail(Name=name)
 
 
-@pytest.mark.xfail(strict=True, reason="the gateway does not yet pass outputs to the audit log (simfra_audit::audited_output)")
 def test_writes_record_their_response_elements(client):
     iam = client("iam")
     user = unique("responder")

@@ -299,27 +299,28 @@ impl Gateway {
                     Some(e) => Err(ServiceError::new("IncompleteBody", 400, e)),
                     None => Ok(()),
                 });
-                // Management events keep their input for CloudTrail's requestParameters.
-                let management = simfra_audit::is_management(schema.name, op.name);
+                // What CloudTrail keeps of the input (requestParameters).
                 let mut audited_input = None;
                 let result = catch_unwind(async {
                     admitted?;
                     let input = simfra_protocols::decode_input(c, schema, op, &req)?;
-                    if management {
-                        audited_input = Some(input.clone());
-                    }
+                    audited_input = simfra_audit::audited_input(schema, op, &input);
                     simfra_protocols::validate::validate(schema, op, &input, r.protocol)?;
                     ctx.authorized_accounts = self.authorize(&verdict, schema, op, &input, &ctx, &req)?;
                     svc.handler.call(&ctx, r.operation, input).await
                 })
                 .await
                 .unwrap_or_else(|panic| Err(ServiceError::internal(format!("internal error: {panic}"))));
+                if let auth::Verdict::Signed(caller, _) = &verdict {
+                    note_use(caller, schema, &ctx.region);
+                }
                 if !matches!(&verdict, auth::Verdict::Failed(_)) {
+                    let audited_output = result.as_ref().ok().and_then(|out| simfra_audit::audited_output(schema, op, out));
                     let (error_code, error_message) = match &result {
                         Ok(_) => (None, None),
                         Err(e) => (Some(seen_error_code(schema, r.protocol, e)), e.message.clone()),
                     };
-                    simfra_audit::log().record(simfra_audit::ApiCall {
+                    simfra_audit::log().record_with_output(simfra_audit::ApiCall {
                         event_id: ids::request_id(),
                         time: simfra_model::Timestamp::now(),
                         schema,
@@ -336,7 +337,7 @@ impl Gateway {
                         read_only: simfra_audit::is_read_only(op.name, op.has(simfra_model::op_flags::READONLY)),
                         error_code,
                         error_message,
-                    });
+                    }, audited_output);
                 }
                 let resp = match result {
                     Ok(output) => simfra_protocols::encode_output(c, schema, op, output, &exchange),
@@ -417,6 +418,19 @@ impl Gateway {
             }
             Err(denial) => Err(auth::denied_error(&denial, schema, ctx.protocol)),
         }
+    }
+}
+
+/// GetAccessKeyLastUsed and RoleLastUsed: which key or role signed, for what, where.
+fn note_use(caller: &auth::Caller, schema: &ServiceSchema, region: &str) {
+    let Some(cred) = &caller.credential else { return };
+    let now = auth::now_secs();
+    match &cred.principal {
+        simfra_identity::PrincipalKind::User { .. } => {
+            simfra_identity::iam::note_access_key_used(&cred.account_id, &cred.access_key_id, schema.signing_name, region, now)
+        }
+        simfra_identity::PrincipalKind::AssumedRole { role_name, .. } => simfra_identity::iam::note_role_used(&cred.account_id, role_name, region, now),
+        _ => {}
     }
 }
 

@@ -187,7 +187,9 @@ impl Codec for Query {
             out.push_str("</requestId>");
             xml::write_members(svc, op.output, output, XmlFlavor::Ec2, &mut out);
         } else {
-            if !svc.shape(op.output).members.is_empty() {
+            // Every output but Unit has its `<OpResult>`, empty or not:
+            // botocore looks for it (`UpdateRole` answers `<UpdateRoleResult/>`).
+            if svc.shape(op.output).name != "Unit" {
                 out.push_str(&format!("<{}Result>", op.name));
                 xml::write_members(svc, op.output, output, XmlFlavor::Standard, &mut out);
                 out.push_str(&format!("</{}Result>", op.name));
