@@ -287,6 +287,38 @@ def test_access_key_last_used_after_signing(iam, make_client, user):
     assert after["ServiceName"] == "sts" and "LastUsedDate" in after
 
 
+def test_passing_a_role_to_a_service_needs_iam_pass_role(iam, make_client, user):
+    """CreateFunction hands its execution role to Lambda: iam:PassRole on the
+    role is needed too, with iam:PassedToService naming the receiver."""
+    keys = keys_for(iam, user)
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/{unique('exec')}"
+    lam = client_as(make_client, "lambda", keys)
+
+    def create():
+        lam.create_function(FunctionName=unique("fn"), Runtime="python3.12", Role=role_arn, Handler="app.handler",
+                            Code={"ZipFile": b"PK"})
+
+    iam.put_user_policy(UserName=user, PolicyName="lambda", PolicyDocument=doc(allow("lambda:CreateFunction")))
+    with pytest.raises(ClientError) as e:
+        create()
+    code, status, message = error(e)
+    assert (code, status) == ("AccessDeniedException", 403)
+    assert f"is not authorized to perform: iam:PassRole on resource: {role_arn} because" in message, message
+    # Passed to another service only: still refused.
+    iam.put_user_policy(UserName=user, PolicyName="pass", PolicyDocument=doc(
+        allow("iam:PassRole", role_arn, Condition={"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}})))
+    with pytest.raises(ClientError) as e:
+        create()
+    assert "iam:PassRole" in error(e)[2]
+    iam.put_user_policy(UserName=user, PolicyName="pass", PolicyDocument=doc(
+        allow("iam:PassRole", role_arn, Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}})))
+    try:
+        create()
+    except ClientError as e:
+        # Past authorization, whatever Lambda itself answers.
+        assert e.response["Error"]["Code"] != "AccessDeniedException", e.response["Error"]
+
+
 # ---------------------------------------------------- policies decide access
 
 

@@ -215,6 +215,8 @@ pub fn denied_error(d: &simfra_identity::authorize::Denial, svc: &ServiceSchema,
         // Query-compatible services (SQS) keep their Query code and status
         // under JSON and CBOR (clients read it from `x-amzn-query-error`).
         _ if svc.query_compatible => ServiceError::new("AccessDenied", 403, message),
+        // REST services answer 403 (Lambda …); awsJson ones 400 (DynamoDB …).
+        _ if protocol == Protocol::RestJson1 => ServiceError::new("AccessDeniedException", 403, message),
         _ => ServiceError::new("AccessDeniedException", 400, message),
     }
 }

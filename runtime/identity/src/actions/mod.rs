@@ -14,7 +14,8 @@
 //! - the operations that need no permission at all (`none`).
 //!
 //! Every operation not listed needs `<prefix>:<Operation>` on the inferred
-//! resource, or on `*` when no rule names one. Tags in create/tag requests
+//! resource, or on `*` when no rule names one. An operation that hands a
+//! role to its service also needs `iam:PassRole` on it. Tags in create/tag requests
 //! become `aws:RequestTag/<key>` and `aws:TagKeys` wherever the input has a
 //! tag member of a common shape.
 //!
@@ -115,8 +116,10 @@ pub fn required(svc: &ServiceSchema, op: &Operation, input: &Value, account: &st
     if tags {
         special::request_tags(&ctx, &mut context);
     }
+    let passing_from = out.len();
+    special::passed_roles(&ctx, &mut out);
     if !context.is_empty() {
-        for need in &mut out {
+        for need in &mut out[..passing_from] {
             for (k, v) in &context {
                 if !need.context.iter().any(|(have, _)| have == k) {
                     need.context.push((k.clone(), v.clone()));

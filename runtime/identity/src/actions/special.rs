@@ -245,3 +245,59 @@ fn apigateway(ctx: &Ctx, _action: &str, out: &mut Vec<Required>) {
     let method = http.method.to_ascii_uppercase();
     out.push(Required { action: format!("apigateway:{method}"), resource: format!("arn:{}:apigateway:{}::{}", ctx.partition, ctx.region, path), context: Vec::new() });
 }
+
+/// Operations that hand a role to a service (`CreateFunction`'s `Role`,
+/// `RegisterTaskDefinition`'s `taskRoleArn` …) also need `iam:PassRole` on
+/// that role, with `iam:PassedToService` naming the service that receives it.
+pub(crate) fn passed_roles(ctx: &Ctx, out: &mut Vec<Required>) {
+    const VERBS: [&str; 11] = ["Create", "Update", "Put", "Start", "Run", "Register", "Set", "Modify", "Enable", "Associate", "Import"];
+    if matches!(ctx.svc.name, "iam" | "sts") || !VERBS.iter().any(|v| ctx.op.name.starts_with(v)) {
+        return;
+    }
+    let mut found: Vec<(String, &'static str)> = Vec::new();
+    collect_roles(ctx, ctx.op.input, ctx.input, 0, &mut found);
+    for (arn, member) in found {
+        if out.iter().any(|r| r.action == "iam:PassRole" && r.resource == arn) {
+            continue;
+        }
+        let service = passed_to(ctx.svc.name, ctx.svc.signing_name, member);
+        out.push(Required { action: "iam:PassRole".into(), resource: arn, context: vec![("iam:PassedToService".into(), vec![service])] });
+    }
+}
+
+/// Role ARNs in role-named members, at the top and inside structures and
+/// lists of structures (EventBridge targets …), two levels down at most.
+fn collect_roles(ctx: &Ctx, shape: ShapeId, v: &Value, depth: usize, out: &mut Vec<(String, &'static str)>) {
+    let s = ctx.svc.shape(shape);
+    match (s.kind, v) {
+        (ShapeKind::Structure | ShapeKind::Union, Value::Struct(fields)) => {
+            for (idx, fv) in fields {
+                let Some(m) = s.members.get(*idx as usize) else { continue };
+                let lower = m.name.to_ascii_lowercase();
+                let role_member = lower.ends_with("rolearn") || lower.ends_with("role");
+                match fv {
+                    Value::String(arn) if role_member && arn.contains(":iam::") && arn.contains(":role/") => out.push((arn.clone(), m.name)),
+                    _ if depth < 2 => collect_roles(ctx, m.target, fv, depth + 1, out),
+                    _ => {}
+                }
+            }
+        }
+        (ShapeKind::List, Value::List(items)) if depth < 3 => {
+            if let Some(m) = s.members.first() {
+                for item in items {
+                    collect_roles(ctx, m.target, item, depth, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The service principal a role is passed to.
+fn passed_to(service: &str, signing_name: &str, member: &str) -> String {
+    match (service, member) {
+        ("ecs", "taskRoleArn" | "executionRoleArn") => "ecs-tasks.amazonaws.com".into(),
+        ("rds", "MonitoringRoleArn") => "monitoring.rds.amazonaws.com".into(),
+        _ => format!("{signing_name}.amazonaws.com"),
+    }
+}

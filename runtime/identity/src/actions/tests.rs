@@ -191,6 +191,21 @@ fn sts_and_iam() {
 }
 
 #[test]
+fn passing_a_role_to_a_service_needs_pass_role() {
+    let role = "arn:aws:iam::111122223333:role/exec";
+    let r = need("lambda", "CreateFunction", serde_json::json!({"FunctionName": "f", "Role": role, "Code": {}}));
+    assert_eq!(pairs(&r), [("lambda:CreateFunction", "arn:aws:lambda:us-east-1:111122223333:function:f"), ("iam:PassRole", role)]);
+    assert_eq!(ctx(&r[1], "iam:PassedToService"), Some(&["lambda.amazonaws.com".to_string()][..]));
+    let r = need("ecs", "RegisterTaskDefinition", serde_json::json!({"family": "web", "containerDefinitions": [], "taskRoleArn": role}));
+    assert_eq!(ctx(&r[1], "iam:PassedToService"), Some(&["ecs-tasks.amazonaws.com".to_string()][..]));
+    let r = need("eventbridge", "PutTargets", serde_json::json!({"Rule": "r", "Targets": [{"Id": "1", "Arn": "arn:aws:sqs:us-east-1:111122223333:q", "RoleArn": role}]}));
+    assert_eq!(r[1].action, "iam:PassRole");
+    // Reading a role's name is not passing it.
+    assert_eq!(need("lambda", "GetFunction", serde_json::json!({"FunctionName": "f"})).len(), 1);
+    assert_eq!(need("sts", "AssumeRole", serde_json::json!({"RoleArn": role, "RoleSessionName": "s"})).len(), 1);
+}
+
+#[test]
 fn services_with_another_iam_prefix_and_shared_resource_arns() {
     assert_eq!(pairs(&need("cloudwatch", "PutMetricData", serde_json::json!({"Namespace": "n"}))), [("cloudwatch:PutMetricData", "*")]);
     assert_eq!(super::iam_prefix("cloudwatch-logs"), Some("logs"));
