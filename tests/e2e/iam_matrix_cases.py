@@ -3021,6 +3021,35 @@ def _(w):
     w.deny(_cond_user(w, cond, tags={"home-region": "eu-west-1"}), w.sqs_send(), "no-identity")
 
 
+@case("condition/resource-tag-of-the-queue", "global-keys", "sqs-keys")
+def _(w):
+    # ABAC: "aws:ResourceTag/tag-key" compares the tags of the resource the
+    # request acts on.
+    cond = {"StringEquals": {"aws:ResourceTag/team": "blue"}}
+    w.allow(_cond_user(w, cond), w.sqs_send(w.queue(tags={"team": "blue"})))
+    w.deny(_cond_user(w, cond), w.sqs_send(w.queue(tags={"team": "red"})), "no-identity", resource=True)
+    w.deny(_cond_user(w, cond), w.sqs_send(w.queue()), "no-identity", resource=True)
+
+
+@case("condition/resource-tag-matches-the-principal-tag", "variables", "principal-tags")
+def _(w):
+    cond = {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}
+    u = _cond_user(w, cond, tags={"team": "blue"})
+    w.allow(u, w.sqs_send(w.queue(tags={"team": "blue"})))
+    w.deny(u, w.sqs_send(w.queue(tags={"team": "red"})), "no-identity", resource=True)
+
+
+@case("condition/resource-tag-of-a-role-in-its-trust", "global-keys", "assume-role")
+def _(w):
+    # A role's own tags are its aws:ResourceTag when it is assumed.
+    cond = {"StringEquals": {"aws:ResourceTag/tier": "dev"}}
+    u = _cond_user(w, cond, "sts:AssumeRole")
+    dev = w.role(trust(aws(account_root(w.acct))), tags={"tier": "dev"})
+    prod = w.role(trust(aws(account_root(w.acct))), tags={"tier": "prod"})
+    w.allow(u, w.sts_assume(dev))
+    w.deny(u, w.sts_assume(prod), "no-identity", resource=True)
+
+
 @case("condition/for-any-value-on-a-single-valued-key", "multivalued")
 def _(w):
     u = w.user()

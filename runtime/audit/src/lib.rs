@@ -401,3 +401,15 @@ pub fn log() -> &'static AuditLog {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether the service answers with S3's request id pair (`x-amz-request-id`,
+/// `x-amz-id-2`) instead of `x-amzn-RequestId`.
+pub fn answers_s3_request_ids(service: &str) -> bool {
+    matches!(service, "s3" | "s3-control")
+}
+
+/// S3's 16-hex-digit upper-case `x-amz-request-id`, derived from the request id.
+pub fn s3_request_id(request_id: &str) -> String {
+    let plain: String = request_id.chars().filter(|c| *c != '-').take(16).collect();
+    plain.to_ascii_uppercase()
+}

@@ -230,9 +230,8 @@ pub(crate) fn user_identity(call: &ApiCall, caller: Option<&Caller>) -> Json {
 impl Event {
     /// S3 answers with its own 16-character request id, and logs that one.
     fn request_id(&self) -> String {
-        if self.call.schema.name == "s3" {
-            let plain: String = self.call.request_id.chars().filter(|c| *c != '-').take(16).collect();
-            plain.to_ascii_uppercase()
+        if crate::answers_s3_request_ids(self.call.schema.name) {
+            crate::s3_request_id(&self.call.request_id)
         } else {
             self.call.request_id.clone()
         }

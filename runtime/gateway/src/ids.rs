@@ -12,10 +12,7 @@ pub fn request_id() -> String {
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
-/// S3's 16-hex-digit upper-case `x-amz-request-id`, derived from the request id.
-pub fn s3_request_id(request_id: &str) -> String {
-    request_id.replace('-', "")[..16].to_ascii_uppercase()
-}
+pub use simfra_audit::s3_request_id;
 
 /// S3's `x-amz-id-2` (an opaque base64 token).
 pub fn s3_host_id() -> String {

@@ -262,7 +262,7 @@ impl Gateway {
             error_code: None,
         };
 
-        let (mut resp, protocol) = match route::identify(&self.registry, &mut req, &evidence) {
+        let mut resp = match route::identify(&self.registry, &mut req, &evidence) {
             Ok(r) => {
                 let svc = &self.registry.services[r.service];
                 let schema = svc.schema;
@@ -339,27 +339,26 @@ impl Gateway {
                         error_message,
                     }, audited_output);
                 }
-                let resp = match result {
+                match result {
                     Ok(output) => simfra_protocols::encode_output(c, schema, op, output, &exchange),
                     Err(err) => {
                         entry.error_code = Some(seen_error_code(schema, r.protocol, &err));
                         c.encode_error(schema, Some(op), &err, &exchange)
                     }
-                };
-                (resp, r.protocol)
+                }
             }
             Err(unrouted) => {
                 let schema = unrouted.service.map(|i| self.registry.services[i].schema).unwrap_or(&NO_SERVICE);
                 entry.service = unrouted.service.map(|i| self.registry.services[i].schema.name);
                 entry.protocol = unrouted.protocol.name();
                 entry.error_code = Some(unrouted.error.code.clone());
-                (codec(unrouted.protocol).encode_error(schema, None, &unrouted.error, &exchange), unrouted.protocol)
+                codec(unrouted.protocol).encode_error(schema, None, &unrouted.error, &exchange)
             }
         };
 
         // S3 answers with its own request id pair and no `x-amzn-RequestId`
         // (SDKs prefer the latter when both are there).
-        if protocol == Protocol::RestXml && matches!(entry.service, Some("s3" | "s3-control")) {
+        if entry.service.is_some_and(simfra_audit::answers_s3_request_ids) {
             resp.set_header("x-amz-request-id", ids::s3_request_id(&request_id));
             resp.set_header("x-amz-id-2", ids::s3_host_id());
         } else {

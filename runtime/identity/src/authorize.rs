@@ -68,20 +68,28 @@ impl Denial {
     }
 }
 
-/// A service's resources and their policies (S3 bucket policies, SQS queue
-/// policies …): given a resource ARN, the owning account (`None` when there
-/// is no such resource) and its policy, if it has one. The owner matters
-/// for ARNs that name no account (S3).
-pub type ResourcePolicyLookup = fn(resource_arn: &str) -> Option<(String, Option<Arc<Policy>>)>;
+/// What IAM weighs of a resource: the account that owns it (it matters for
+/// ARNs that name none, S3's), its resource policy (a bucket's, a queue's,
+/// a role's trust policy) and its tags (`aws:ResourceTag/<key>`).
+#[derive(Debug, Clone, Default)]
+pub struct ResourceFacts {
+    pub owner: String,
+    pub policy: Option<Arc<Policy>>,
+    pub tags: Vec<(String, String)>,
+}
 
-fn resource_policy_lookups() -> &'static RwLock<HashMap<&'static str, ResourcePolicyLookup>> {
-    static LOOKUPS: OnceLock<RwLock<HashMap<&'static str, ResourcePolicyLookup>>> = OnceLock::new();
+/// A service's answer for one of its resources, by ARN; `None` when there
+/// is no such resource.
+pub type ResourceLookup = fn(resource_arn: &str) -> Option<ResourceFacts>;
+
+fn resource_lookups() -> &'static RwLock<HashMap<&'static str, ResourceLookup>> {
+    static LOOKUPS: OnceLock<RwLock<HashMap<&'static str, ResourceLookup>>> = OnceLock::new();
     LOOKUPS.get_or_init(Default::default)
 }
 
-/// Lets a service answer for the policies of its resources (`arn:aws:<service>:…`).
-pub fn register_resource_policies(arn_service: &'static str, lookup: ResourcePolicyLookup) {
-    resource_policy_lookups().write().unwrap_or_else(|p| p.into_inner()).insert(arn_service, lookup);
+/// Lets a service answer for its resources (`arn:aws:<service>:…`).
+pub fn register_resources(arn_service: &'static str, lookup: ResourceLookup) {
+    resource_lookups().write().unwrap_or_else(|p| p.into_inner()).insert(arn_service, lookup);
 }
 
 /// Whether the resource policy of this request is a role's trust policy
@@ -90,16 +98,27 @@ fn is_trust_policy(action: &str, arn: &str) -> bool {
     action.len() > 4 && action[..4].eq_ignore_ascii_case("sts:") && arn.split(':').nth(2) == Some("iam")
 }
 
-fn resource_policy(action: &str, arn: &str) -> Option<(String, Option<Arc<Policy>>)> {
+fn resource_facts(action: &str, arn: &str) -> Option<ResourceFacts> {
     let service = arn.strip_prefix("arn:")?.split(':').nth(1)?;
-    // A role's trust policy is the resource policy of assuming it.
-    if is_trust_policy(action, arn) {
-        let account = arn_account(arn)?;
-        let name = arn.split(':').nth(5)?.strip_prefix("role/")?.rsplit('/').next()?;
-        return iam::role(account, name).map(|r| (account.to_string(), Some(r.trust_policy)));
+    if service == "iam" {
+        return iam_facts(action, arn);
     }
-    let lookup = *resource_policy_lookups().read().unwrap_or_else(|p| p.into_inner()).get(service)?;
+    let lookup = *resource_lookups().read().unwrap_or_else(|p| p.into_inner()).get(service)?;
     lookup(arn)
+}
+
+/// IAM's own resources: roles (whose trust policy is the resource policy
+/// of assuming them) and users, with their tags.
+fn iam_facts(action: &str, arn: &str) -> Option<ResourceFacts> {
+    let account = arn_account(arn)?;
+    let resource = arn.split(':').nth(5)?;
+    if let Some(path) = resource.strip_prefix("role/") {
+        let role = iam::role(account, path.rsplit('/').next()?)?;
+        let policy = is_trust_policy(action, arn).then_some(role.trust_policy);
+        return Some(ResourceFacts { owner: account.to_string(), policy, tags: role.tags });
+    }
+    let user = iam::user(account, resource.strip_prefix("user/")?.rsplit('/').next()?)?;
+    Some(ResourceFacts { owner: account.to_string(), policy: None, tags: user.tags })
 }
 
 /// The account an ARN names (`arn:aws:sqs:us-east-1:123456789012:q`), if any:
@@ -122,7 +141,7 @@ fn is_root(cred: &Credential) -> bool {
 fn resource_owner(need: &Required) -> Option<String> {
     match arn_account(&need.resource) {
         Some(a) => Some(a.to_string()),
-        None => resource_policy(&need.action, &need.resource).map(|(owner, _)| owner),
+        None => resource_facts(&need.action, &need.resource).map(|f| f.owner),
     }
 }
 
@@ -255,7 +274,7 @@ pub fn authorize_anonymous(required: &[Required], facts: &RequestFacts) -> Resul
             req = req.with(k, &refs);
         }
         let denied = |reason| Denial { principal_arn: "anonymous".into(), action: need.action.clone(), resource: need.resource.clone(), reason, cross_account: true };
-        let Some((owner, Some(policy))) = resource_policy(&need.action, &need.resource) else {
+        let Some(ResourceFacts { owner, policy: Some(policy), .. }) = resource_facts(&need.action, &need.resource) else {
             return Err(denied(Reason::NoAllow(simfra_policy::PolicyKind::Resource)));
         };
         // Only the resource policy speaks for anonymous callers: evaluated as in the owner's account.
@@ -302,10 +321,13 @@ fn check(cred: &Credential, v: &PrincipalView, need: &Required, facts: &RequestF
         req = req.with(k, &refs);
     }
 
-    let resource = resource_policy(&need.action, &need.resource);
-    let resource_account = resource.as_ref().map(|(a, _)| a.as_str()).or_else(|| arn_account(&need.resource));
+    let resource = resource_facts(&need.action, &need.resource);
+    let resource_account = resource.as_ref().map(|f| f.owner.as_str()).or_else(|| arn_account(&need.resource));
     if let Some(owner) = resource_account {
         req = req.with("aws:ResourceAccount", &[owner]);
+    }
+    for (k, val) in resource.as_ref().map(|f| f.tags.as_slice()).unwrap_or(&[]) {
+        req = req.with(&format!("aws:ResourceTag/{k}"), &[val]);
     }
     let empty = PrincipalPolicies::default();
     let pol = v.policies.as_ref().unwrap_or(&empty);
@@ -317,7 +339,7 @@ fn check(cred: &Credential, v: &PrincipalView, need: &Required, facts: &RequestF
     };
     let ev = Evaluation {
         identity,
-        resource: resource.as_ref().and_then(|(_, p)| p.as_ref()).map(|p| ("resource-policy", p.as_ref())),
+        resource: resource.as_ref().and_then(|f| f.policy.as_deref()).map(|p| ("resource-policy", p)),
         boundary: pol.boundary.as_ref().map(|(id, p)| (id.as_str(), p.as_ref())),
         session: v.session.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect(),
         scps: scps.iter().map(|level| level.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect()).collect(),

@@ -77,11 +77,11 @@ pub fn get_object_internal(bucket: &str, key: &str) -> Option<Bytes> {
 
 /// IAM's view of S3 resources (`arn:aws:s3:::bucket[/key]`): the bucket's
 /// owner and its policy.
-pub(crate) fn bucket_policy_lookup(arn: &str) -> Option<(String, Option<Arc<simfra_policy::Policy>>)> {
+pub(crate) fn bucket_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
     let bucket = arn.strip_prefix("arn:aws:s3:::")?.split('/').next()?;
     let info = bucket_info(bucket)?;
     let policy = info.policy.as_deref().and_then(|p| simfra_policy::parse(p).ok()).map(Arc::new);
-    Some((info.owner_account, policy))
+    Some(simfra_identity::authorize::ResourceFacts { owner: info.owner_account, policy, tags: Vec::new() })
 }
 
 fn no_such_bucket_policy() -> ServiceError {

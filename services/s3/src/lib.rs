@@ -36,7 +36,7 @@ pub struct S3 {
 }
 
 pub fn handler() -> SharedHandler {
-    simfra_identity::authorize::register_resource_policies("s3", internal::bucket_policy_lookup);
+    simfra_identity::authorize::register_resources("s3", internal::bucket_facts);
     simfra_gen_s3::handler(internal::shared())
 }
 

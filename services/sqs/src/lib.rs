@@ -55,7 +55,7 @@ pub struct Sqs {
 }
 
 /// Queues of every account and region. Process-wide, so that IAM can read
-/// queue policies (`register_resource_policies`) without a handle on the service.
+/// queues (`register_resources`) without a handle on the service.
 fn queues() -> &'static Scoped<Region> {
     static STATE: std::sync::OnceLock<Scoped<Region>> = std::sync::OnceLock::new();
     STATE.get_or_init(Scoped::new)
@@ -68,19 +68,21 @@ impl Default for Sqs {
 }
 
 pub fn handler() -> SharedHandler {
-    simfra_identity::authorize::register_resource_policies("sqs", queue_policy);
+    simfra_identity::authorize::register_resources("sqs", queue_facts);
     simfra_gen_sqs::handler(Arc::new(Sqs::default()))
 }
 
-/// IAM's view of a queue (`arn:aws:sqs:region:account:name`): its owner and its `Policy` attribute.
-fn queue_policy(arn: &str) -> Option<(String, Option<Arc<simfra_policy::Policy>>)> {
+/// IAM's view of a queue (`arn:aws:sqs:region:account:name`): its owner,
+/// its `Policy` attribute and its tags.
+fn queue_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
     let mut parts = arn.split(':');
     let (region, account, name) = (parts.nth(3)?, parts.next()?, parts.next()?);
     let state = queues().get(account, region);
     let queues = state.queues.lock().unwrap_or_else(|e| e.into_inner());
     let q = queues.get(name)?;
     let policy = q.attributes.get("Policy").and_then(|p| simfra_policy::parse(p).ok()).map(Arc::new);
-    Some((account.to_string(), policy))
+    let tags = q.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy, tags })
 }
 
 /// The account whose queue a queue URL names (`http://host/123456789012/name`).
