@@ -1505,6 +1505,16 @@ def _(w):
     w.allow(u, w.iam_get_user(u.name))
 
 
+@case("resource/iam-user-arn-carries-its-path", "resource")
+def _(w):
+    # GetUser names the user by name; the ARN it is authorized on has the path.
+    u = w.user(path="/division/")
+    w.iam().put_user_policy(UserName=u.name, PolicyName="self", PolicyDocument=json.dumps(
+        doc(allow("iam:GetUser", f"arn:aws:iam::{w.acct}:user/division/*"))))
+    w.allow(u, w.iam_get_user(u.name))
+    w.deny(w.user(allow("iam:GetUser", f"arn:aws:iam::{w.acct}:user/{u.name}")), w.iam_get_user(u.name), "no-identity")
+
+
 @case("resource/iam-other-user-arn", "resource")
 def _(w):
     other = w.user()

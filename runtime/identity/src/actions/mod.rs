@@ -207,6 +207,11 @@ pub fn register_arn_resolver(arn_service: &'static str, resolver: ArnResolver) {
 }
 
 fn resolve_arns(out: &mut [Required]) {
+    for need in out.iter_mut() {
+        if let Some(arn) = iam_entity_arn(&need.resource) {
+            need.resource = arn;
+        }
+    }
     let map = resolvers().read().unwrap_or_else(|p| p.into_inner());
     if map.is_empty() {
         return;
@@ -219,6 +224,26 @@ fn resolve_arns(out: &mut [Required]) {
             }
         }
     }
+}
+
+/// Requests name IAM users and roles by name; their ARNs carry their path
+/// (`arn:aws:iam::1:user/division/bob`), which policies may name.
+fn iam_entity_arn(arn: &str) -> Option<String> {
+    let mut parts = arn.splitn(6, ':');
+    let (_, _, service, _, account, resource) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if service != "iam" {
+        return None;
+    }
+    let (kind, name) = resource.split_once('/')?;
+    if name.contains('/') {
+        return None;
+    }
+    match kind {
+        "user" => crate::iam::user(account, name).map(|u| u.arn),
+        "role" => crate::iam::role(account, name).map(|r| r.arn),
+        _ => None,
+    }
+    .filter(|full| full != arn)
 }
 
 /// The partition a region belongs to.
