@@ -55,20 +55,7 @@ BOTOCORE_NAMES = {
 
 # (service, operation) → why it cannot be swept. Keep it empty unless truly
 # justified; an entry that starts routing fails the sweep as stale.
-_NEWER_SESV2 = (
-    "botocore sends a newer API revision than the pinned sesv2 model "
-    "(e.g. POST /v2/email/list-configuration-sets for GET /v2/email/configuration-sets): "
-    "re-pin the sesv2 model"
-)
-EXCLUSIONS = {
-    ("sesv2", "ListConfigurationSets"): _NEWER_SESV2,
-    ("sesv2", "ListEmailIdentities"): _NEWER_SESV2,
-    ("sesv2", "PutEmailIdentityDkimSigningAttributes"): _NEWER_SESV2,
-    ("cognito-identity-provider", "GetTokensFromRefreshToken"): (
-        "botocore sends it unsigned (its model says noAuth); the pinned model has no @optionalAuth on it, "
-        "so the server asks for a signature: re-pin the cognito-identity-provider model"
-    ),
-}
+EXCLUSIONS: dict = {}
 
 # Error codes that refuse a request's signature or credentials.
 SIGNATURE_REFUSALS = {

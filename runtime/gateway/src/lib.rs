@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod host;
 pub mod ids;
+pub mod newer;
 pub mod registry;
 pub mod requestlog;
 pub mod route;
@@ -289,7 +290,7 @@ impl Gateway {
                 };
                 let admitted = match &verdict {
                     auth::Verdict::Signed(..) => Ok(()),
-                    auth::Verdict::Unsigned if op.has(simfra_model::op_flags::OPTIONAL_AUTH) => Ok(()),
+                    auth::Verdict::Unsigned if newer::served_unsigned(schema, op) => Ok(()),
                     // S3 serves anonymous callers where a bucket policy lets everyone in (see `authorize`).
                     auth::Verdict::Unsigned if auth::serves_anonymous(schema) && self.config.iam != IamMode::Off => Ok(()),
                     auth::Verdict::Unsigned => Err(auth::failure_error(&simfra_sigv4::verify::AuthFailure::Missing, schema, r.protocol)),
@@ -396,7 +397,7 @@ impl Gateway {
         };
         let caller = match verdict {
             auth::Verdict::Signed(caller, _) => caller,
-            auth::Verdict::Unsigned if auth::serves_anonymous(schema) && !op.has(simfra_model::op_flags::OPTIONAL_AUTH) => {
+            auth::Verdict::Unsigned if auth::serves_anonymous(schema) && !newer::served_unsigned(schema, op) => {
                 let required = simfra_identity::actions::required(schema, op, input, &ctx.account_id, &ctx.region);
                 return simfra_identity::authorize::authorize_anonymous(&required, &facts()).map_err(|d| {
                     let mut e = auth::denied_error(&d, schema, ctx.protocol);

@@ -4,7 +4,8 @@
 //! 2. `/service/{Service}/operation/{Operation}` → rpcv2Cbor;
 //! 3. an `Action` parameter (form body or query string) → awsQuery/ec2Query;
 //! 4. otherwise a REST request, matched against the URI patterns of the REST
-//!    services the signature's credential scope (or the Host) names.
+//!    services the signature's credential scope (or the Host) names (URIs
+//!    of SDKs newer than the pinned models rewritten first: `newer`).
 //! Services sharing a signing name are told apart by that evidence: the target
 //! prefix, the `Version` parameter (elb vs elbv2), or the URI pattern (es vs
 //! opensearch, apigateway v1 vs v2, s3 vs s3-control).
@@ -121,7 +122,7 @@ pub fn identify(reg: &Registry, req: &mut HttpRequest, ev: &Evidence) -> Result<
     }
 
     // 3. Query: an Action parameter, for an RPC-style service.
-    let params = query_form_params(req);
+    let mut params = query_form_params(req);
     if let Some(action) = params.iter().find(|p| p.key == "Action").map(|p| p.value.clone()) {
         let rpc = candidates(reg, ev, Protocol::is_rpc);
         if !rpc.is_empty() {
@@ -150,8 +151,13 @@ pub fn identify(reg: &Registry, req: &mut HttpRequest, ev: &Evidence) -> Result<
         }
     }
 
-    // 4. REST: match URI patterns of the candidate REST services.
+    // 4. REST: match URI patterns of the candidate REST services, newer
+    //    SDKs' URIs rewritten into the pinned models' first.
     let rest = candidates(reg, ev, |p| !p.is_rpc());
+    let names: Vec<&str> = rest.iter().map(|&i| reg.services[i].schema.name).collect();
+    if crate::newer::rewrite(req, &names) {
+        params = query_form_params(req);
+    }
     if let Some(bucket) = ev.host.s3_bucket() {
         // Virtual-hosted S3: the bucket moves from the host into the path.
         if rest.iter().any(|&i| reg.services[i].schema.name == "s3") {
