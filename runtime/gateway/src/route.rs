@@ -214,6 +214,19 @@ pub fn identify(reg: &Registry, req: &mut HttpRequest, ev: &Evidence) -> Result<
             }
         }
     }
+    // S3 names operations by subresource flags (`?tagging`, `?acl`): a flag
+    // the matched operation does not know is a newer operation, not this
+    // one (`PUT /b/k?encryption` must not overwrite the object).
+    if let Some((svc, op)) = best {
+        let schema = reg.services[svc].schema;
+        if let Some(flag) = unknown_subresource(schema, &schema.operations[op], &req.query_params()) {
+            return Err(unknown_operation(
+                reg.protocol(svc),
+                Some(svc),
+                format!("No operation matches {} {} with the subresource ?{flag}", req.method, req.path),
+            ));
+        }
+    }
     match best {
         Some((svc, op)) => Ok(Route { service: svc, operation: op, protocol: reg.protocol(svc) }),
         None => {
@@ -222,6 +235,21 @@ pub fn identify(reg: &Registry, req: &mut HttpRequest, ev: &Evidence) -> Result<
             Err(unknown_operation(protocol, svc, format!("No operation matches {} {}", req.method, req.path)))
         }
     }
+}
+
+/// For S3: a valueless query parameter (`?abac`) that the operation neither
+/// requires as a literal nor binds to a member.
+fn unknown_subresource<'a>(schema: &simfra_model::ServiceSchema, op: &simfra_model::Operation, params: &'a [QueryParam]) -> Option<&'a str> {
+    if schema.name != "s3" {
+        return None;
+    }
+    let binding = op.http.as_ref()?;
+    let input = schema.shape(op.input);
+    params.iter().filter(|p| !p.has_value).map(|p| p.key.as_str()).find(|key| {
+        !binding.query_literals.iter().any(|(k, _)| k == key)
+            && !input.members.iter().any(|m| matches!(m.location, simfra_model::Location::Query(q) if q == *key))
+            && !input.members.iter().any(|m| m.location == simfra_model::Location::QueryParams)
+    })
 }
 
 /// The number of required header- and query-bound input members, if the
