@@ -287,6 +287,27 @@ def test_access_key_last_used_after_signing(iam, make_client, user):
     assert after["ServiceName"] == "sts" and "LastUsedDate" in after
 
 
+def test_self_service_calls_without_a_user_name_are_on_the_calling_user(iam, make_client, user):
+    """AWS's "manage your own access keys" policy: the resource is the
+    caller's own ARN, also when the request names no user."""
+    iam.put_user_policy(UserName=user, PolicyName="own-keys", PolicyDocument=doc(
+        allow(["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:DeleteAccessKey", "iam:GetUser"],
+              f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}")))
+    as_user = client_as(make_client, "iam", keys_for(iam, user))
+    assert as_user.get_user()["User"]["UserName"] == user
+    made = as_user.create_access_key()["AccessKey"]
+    assert made["UserName"] == user
+    as_user.delete_access_key(AccessKeyId=made["AccessKeyId"])
+    other = unique("other")
+    iam.create_user(UserName=other)
+    try:
+        with pytest.raises(ClientError) as e:
+            as_user.list_access_keys(UserName=other)
+        assert f"is not authorized to perform: iam:ListAccessKeys on resource: arn:aws:iam::{ACCOUNT}:user/{other}" in error(e)[2]
+    finally:
+        iam.delete_user(UserName=other)
+
+
 def test_passing_a_role_to_a_service_needs_iam_pass_role(iam, make_client, user):
     """CreateFunction hands its execution role to Lambda: iam:PassRole on the
     role is needed too, with iam:PassedToService naming the receiver."""

@@ -398,7 +398,7 @@ impl Gateway {
         let caller = match verdict {
             auth::Verdict::Signed(caller, _) => caller,
             auth::Verdict::Unsigned if auth::serves_anonymous(schema) && !newer::served_unsigned(schema, op) => {
-                let required = simfra_identity::actions::required(schema, op, input, &ctx.account_id, &ctx.region);
+                let required = simfra_identity::actions::required(schema, op, input, &ctx.account_id, &ctx.region, None);
                 return simfra_identity::authorize::authorize_anonymous(&required, &facts()).map_err(|d| {
                     let mut e = auth::denied_error(&d, schema, ctx.protocol);
                     e.message = Some("Access Denied".into());
@@ -409,7 +409,7 @@ impl Gateway {
         };
         // Relaxed mode with a key nobody issued acts as the account's root.
         let Some(cred) = &caller.credential else { return Ok(Vec::new()) };
-        let required = simfra_identity::actions::required(schema, op, input, &ctx.account_id, &ctx.region);
+        let required = simfra_identity::actions::required(schema, op, input, &ctx.account_id, &ctx.region, Some(&cred.principal_arn));
         match simfra_identity::authorize::authorize(cred, &required, &facts()) {
             Ok(foreign) => Ok(foreign),
             Err(denial) if self.config.iam == IamMode::Audit => {

@@ -55,6 +55,9 @@ pub(crate) struct Ctx<'a> {
     pub partition: &'static str,
     pub region: &'a str,
     pub account: &'a str,
+    /// The caller's ARN: IAM's self-service calls without a `UserName`
+    /// (`CreateAccessKey` …) act on the calling user.
+    pub caller: Option<&'a str>,
 }
 
 /// The IAM prefix of a service (`monitoring` → `cloudwatch`), by Simfra's
@@ -70,8 +73,9 @@ pub fn needs_no_permission(svc: &ServiceSchema, op: &Operation) -> bool {
 }
 
 /// What the request needs. Empty when the operation needs no permission.
-pub fn required(svc: &ServiceSchema, op: &Operation, input: &Value, account: &str, region: &str) -> Vec<Required> {
-    let ctx = Ctx { svc, op, input, partition: partition(region), region, account };
+/// `caller` is the signing principal's ARN (`None` for unsigned requests).
+pub fn required(svc: &ServiceSchema, op: &Operation, input: &Value, account: &str, region: &str, caller: Option<&str>) -> Vec<Required> {
+    let ctx = Ctx { svc, op, input, partition: partition(region), region, account, caller };
     let Some(rules) = rules::index().get(svc.name) else {
         // A service without rules: its signing name stands for its prefix.
         return vec![Required { action: format!("{}:{}", svc.signing_name, op.name), resource: "*".into(), context: Vec::new() }];

@@ -1,6 +1,7 @@
 //! Resource templates: `arn:{partition}:sqs:{region}:{QueueUrl|url-account}:{QueueUrl|last}`.
 //!
-//! A placeholder is `{partition}`, `{region}`, `{account}`, or a member path
+//! A placeholder is `{partition}`, `{region}`, `{account}`, `{caller}` (the
+//! calling IAM user's ARN), or a member path
 //! of the input (`Bucket`, `Delete.Objects.Key`: structures by member name,
 //! lists element by element, maps by value) with filters after `|`, and
 //! alternatives after `,` (`{registryId,account}`: the first that is there).
@@ -33,6 +34,8 @@ enum What {
     Partition,
     Region,
     Account,
+    /// The calling IAM user's ARN (none for other callers).
+    Caller,
     Member(Vec<String>),
     /// A literal fallback: `{Name,'default'}`.
     Literal(String),
@@ -159,6 +162,7 @@ fn parse_source(text: &str) -> Result<Source, String> {
         "partition" => What::Partition,
         "region" => What::Region,
         "account" => What::Account,
+        "caller" => What::Caller,
         h if h.starts_with('\'') && h.ends_with('\'') && h.len() >= 2 => What::Literal(h[1..h.len() - 1].to_string()),
         h if !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') => {
             What::Member(h.split('.').map(str::to_string).collect())
@@ -189,6 +193,10 @@ impl Source {
             What::Partition => vec![ctx.partition.to_string()],
             What::Region => vec![ctx.region.to_string()],
             What::Account => vec![ctx.account.to_string()],
+            What::Caller => match ctx.caller {
+                Some(arn) if arn.split(':').nth(5).is_some_and(|r| r.starts_with("user/")) => vec![arn.to_string()],
+                _ => return None,
+            },
             What::Literal(s) => vec![s.clone()],
             What::Member(path) => {
                 let keys = self.filters.contains(&Filter::Keys);

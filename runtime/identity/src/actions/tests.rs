@@ -35,7 +35,7 @@ fn need(service: &str, op: &str, input: serde_json::Value) -> Vec<Required> {
     let svc = schema(service);
     let (_, operation) = svc.operation(op).unwrap_or_else(|| panic!("{service} has no {op}"));
     let input = value(svc, operation.input, &input);
-    required(svc, operation, &input, "111122223333", "us-east-1")
+    required(svc, operation, &input, "111122223333", "us-east-1", Some("arn:aws:iam::111122223333:user/me"))
 }
 
 fn pairs(r: &[Required]) -> Vec<(&str, &str)> {
@@ -184,6 +184,9 @@ fn sts_and_iam() {
     assert_eq!(ctx(&r[0], "sts:RoleSessionName"), Some(&["s".to_string()][..]));
     assert_eq!(pairs(&need("iam", "GetUser", serde_json::json!({"UserName": "bob"}))), [("iam:GetUser", "arn:aws:iam::111122223333:user/bob")]);
     assert_eq!(pairs(&need("iam", "ListUsers", serde_json::json!({}))), [("iam:ListUsers", "*")]);
+    // Without a UserName, the calling user.
+    assert_eq!(pairs(&need("iam", "CreateAccessKey", serde_json::json!({}))), [("iam:CreateAccessKey", "arn:aws:iam::111122223333:user/me")]);
+    assert_eq!(pairs(&need("iam", "ListAccessKeys", serde_json::json!({"UserName": "bob"}))), [("iam:ListAccessKeys", "arn:aws:iam::111122223333:user/bob")]);
     assert_eq!(
         pairs(&need("iam", "AddUserToGroup", serde_json::json!({"UserName": "bob", "GroupName": "g"}))),
         [("iam:AddUserToGroup", "arn:aws:iam::111122223333:group/g")]
