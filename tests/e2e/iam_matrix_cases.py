@@ -80,6 +80,7 @@ DOCS = {
     "sqs-policies": "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-creating-custom-policies-access-policy-examples.html",
     "sns-errors": "https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html",
     "ddb-errors": "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html",
+    "ddb-fgac": "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html",
     "ec2-errors": "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html",
     "aws-managed": _IAM + "access_policies_managed-vs-inline.html#aws-managed-policies",
 }
@@ -3058,6 +3059,25 @@ def _(w):
     prod = w.role(trust(aws(account_root(w.acct))), tags={"tier": "prod"})
     w.allow(u, w.sts_assume(dev))
     w.deny(u, w.sts_assume(prod), "no-identity", resource=True)
+
+
+@case("condition/dynamodb-leading-keys-of-the-caller", "ddb-fgac", "variables")
+def _(w):
+    # Fine-grained access: items whose partition key is the caller's name only.
+    u = w.user()
+    w.grant(u, allow(["dynamodb:PutItem", "dynamodb:GetItem"], w.table_arn,
+                     condition={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:username}"]}}))
+    ddb = u.client("dynamodb")
+    ddb.put_item(TableName=w.table, Item={"k": {"S": u.name}, "v": {"S": "mine"}})
+    assert ddb.get_item(TableName=w.table, Key={"k": {"S": u.name}})["Item"]["v"]["S"] == "mine"
+    theirs = w.uid("someone")
+    try:
+        ddb.put_item(TableName=w.table, Item={"k": {"S": theirs}})
+    except ClientError as e:
+        assert (e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]) == ("AccessDeniedException", 400), fmt_error(e)
+    else:
+        raise AssertionError("PutItem of another partition key was allowed")
+    assert "Item" not in w.root.client("dynamodb").get_item(TableName=w.table, Key={"k": {"S": theirs}})
 
 
 @case("condition/for-any-value-on-a-single-valued-key", "multivalued")

@@ -48,13 +48,63 @@ struct Region {
     tables: Mutex<BTreeMap<String, Table>>,
 }
 
-#[derive(Default)]
 pub struct DynamoDb {
-    state: Scoped<Region>,
+    state: &'static Scoped<Region>,
+}
+
+/// The tables of every account and region, one store for the process, so
+/// that authorization can read key schemas (`dynamodb:LeadingKeys`).
+fn tables() -> &'static Scoped<Region> {
+    static STATE: std::sync::OnceLock<Scoped<Region>> = std::sync::OnceLock::new();
+    STATE.get_or_init(Scoped::new)
+}
+
+impl Default for DynamoDb {
+    fn default() -> Self {
+        DynamoDb { state: tables() }
+    }
 }
 
 pub fn handler() -> SharedHandler {
+    simfra_identity::actions::register_context_resolver("dynamodb", leading_keys);
     simfra_gen_dynamodb::handler(Arc::new(DynamoDb::default()))
+}
+
+/// `dynamodb:LeadingKeys`: the partition key value an item request names
+/// (`Key` of GetItem/UpdateItem/DeleteItem, `Item` of PutItem), known from
+/// the table's key schema.
+fn leading_keys(
+    need: &simfra_identity::actions::Required,
+    svc: &simfra_model::ServiceSchema,
+    op: &simfra_model::Operation,
+    input: &simfra_model::Value,
+) -> Vec<(String, Vec<String>)> {
+    let mut parts = need.resource.splitn(6, ':');
+    let (Some(region), Some(account), Some(resource)) = (parts.nth(3), parts.next(), parts.next()) else { return Vec::new() };
+    let Some(table) = resource.strip_prefix("table/").filter(|t| !t.contains('/')) else { return Vec::new() };
+    let hash = {
+        let state = tables().get(account, region);
+        let tables = state.tables.lock().unwrap_or_else(|e| e.into_inner());
+        match tables.get(table) {
+            Some(t) => t.hash_key.0.clone(),
+            None => return Vec::new(),
+        }
+    };
+    let shape = svc.shape(op.input);
+    for member in ["Key", "Item"] {
+        let Some(idx) = shape.member_index(member) else { continue };
+        let Some(simfra_model::Value::Map(entries)) = input.field(idx) else { continue };
+        let Some((_, simfra_model::Value::Struct(fields))) = entries.iter().find(|(k, _)| *k == hash) else { continue };
+        let value = fields.first().and_then(|(_, v)| match v {
+            simfra_model::Value::String(s) => Some(s.clone()),
+            simfra_model::Value::BigNumber(n) => Some(n.clone()),
+            _ => None,
+        });
+        if let Some(v) = value {
+            return vec![("dynamodb:LeadingKeys".into(), vec![v])];
+        }
+    }
+    Vec::new()
 }
 
 fn validation(message: impl Into<String>) -> ServiceError {

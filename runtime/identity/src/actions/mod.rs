@@ -132,6 +132,7 @@ pub fn required(svc: &ServiceSchema, op: &Operation, input: &Value, account: &st
         }
     }
     resolve_arns(&mut out);
+    resolve_context(&mut out, svc, op, input);
     out
 }
 
@@ -248,6 +249,37 @@ fn iam_entity_arn(arn: &str) -> Option<String> {
         _ => None,
     }
     .filter(|full| full != arn)
+}
+
+/// Condition keys a service computes from its own state, for one
+/// authorization of a request (DynamoDB's `dynamodb:LeadingKeys` needs the
+/// table's key schema to tell the partition key among an item's attributes).
+pub type ContextResolver = fn(need: &Required, svc: &ServiceSchema, op: &Operation, input: &Value) -> Vec<(String, Vec<String>)>;
+
+fn context_resolvers() -> &'static RwLock<HashMap<&'static str, ContextResolver>> {
+    static R: OnceLock<RwLock<HashMap<&'static str, ContextResolver>>> = OnceLock::new();
+    R.get_or_init(Default::default)
+}
+
+/// Registers the condition keys of one service's resources (`arn:aws:<arn_service>:…`).
+pub fn register_context_resolver(arn_service: &'static str, resolver: ContextResolver) {
+    context_resolvers().write().unwrap_or_else(|p| p.into_inner()).insert(arn_service, resolver);
+}
+
+fn resolve_context(out: &mut [Required], svc: &ServiceSchema, op: &Operation, input: &Value) {
+    let map = context_resolvers().read().unwrap_or_else(|p| p.into_inner());
+    if map.is_empty() {
+        return;
+    }
+    for need in out {
+        let Some(service) = need.resource.strip_prefix("arn:").and_then(|r| r.split(':').nth(1)) else { continue };
+        let Some(f) = map.get(service) else { continue };
+        for (k, v) in f(need, svc, op, input) {
+            if !need.context.iter().any(|(have, _)| *have == k) {
+                need.context.push((k, v));
+            }
+        }
+    }
 }
 
 /// The partition a region belongs to.
