@@ -189,7 +189,7 @@ pub fn denied_error(d: &simfra_identity::authorize::Denial, svc: &ServiceSchema,
     match family(svc, protocol) {
         // Across accounts S3 tells nothing of the policies that refused.
         Family::S3 if d.cross_account => return ServiceError::new("AccessDenied", 403, "Access Denied"),
-        Family::S3 => return ServiceError::new("AccessDenied", 403, message),
+        Family::S3 => return ServiceError::new("AccessDenied", 403, d.s3_message()),
         _ if protocol == Protocol::Ec2Query => {
             return ServiceError::new("UnauthorizedOperation", 403, format!("You are not authorized to perform this operation. {message}"))
         }

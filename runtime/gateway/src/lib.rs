@@ -434,16 +434,10 @@ fn note_use(caller: &auth::Caller, schema: &ServiceSchema, region: &str) {
     }
 }
 
-/// The error code the caller reads: the Query code under awsQuery/ec2Query
-/// and for query-compatible services (from `x-amzn-query-error`), else the
-/// error shape's name.
+/// The error code the caller reads (request log, CloudTrail's errorCode).
 fn seen_error_code(schema: &ServiceSchema, protocol: Protocol, err: &ServiceError) -> String {
-    let wire = simfra_protocols::errors::wire_error(schema, err);
-    if matches!(protocol, Protocol::AwsQuery | Protocol::Ec2Query) || schema.query_compatible {
-        wire.query_code.to_string()
-    } else {
-        wire.code.to_string()
-    }
+    let errors = &simfra_protocols::errors::wire_error(schema, err);
+    simfra_protocols::errors::code_seen(schema, protocol, errors).to_string()
 }
 
 /// The caller's address as services see it (`aws:SourceIp`, CloudTrail's sourceIPAddress).

@@ -6,11 +6,11 @@
 //! resource: … because …").
 
 use crate::actions::Required;
+use crate::by_service::ByArnService;
 use crate::credentials::{Credential, PrincipalKind};
 use crate::iam::{self, PrincipalPolicies};
 use simfra_policy::{evaluate_detailed, Evaluation, Outcome, Policy, Reason, Request};
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 /// `SIMFRA_IAM`
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,11 +59,18 @@ pub struct Denial {
 
 impl Denial {
     /// AWS's wording: `User: arn:aws:iam::1:user/bob is not authorized to
-    /// perform: s3:ListBucket on resource: "arn:aws:s3:::b" because no
-    /// identity-based policy allows the s3:ListBucket action`.
+    /// perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:1:q
+    /// because no identity-based policy allows the sqs:SendMessage action`.
     pub fn message(&self) -> String {
-        // S3 quotes the resource ARN; other services do not.
-        let resource = if self.resource.starts_with("arn:aws:s3:") { format!("\"{}\"", self.resource) } else { self.resource.clone() };
+        self.sentence(&self.resource)
+    }
+
+    /// S3's wording, which quotes the resource ARN.
+    pub fn s3_message(&self) -> String {
+        self.sentence(&format!("\"{}\"", self.resource))
+    }
+
+    fn sentence(&self, resource: &str) -> String {
         format!("User: {} is not authorized to perform: {} on resource: {} {}", self.principal_arn, self.action, resource, self.reason.explain(&self.action))
     }
 }
@@ -82,14 +89,11 @@ pub struct ResourceFacts {
 /// is no such resource.
 pub type ResourceLookup = fn(resource_arn: &str) -> Option<ResourceFacts>;
 
-fn resource_lookups() -> &'static RwLock<HashMap<&'static str, ResourceLookup>> {
-    static LOOKUPS: OnceLock<RwLock<HashMap<&'static str, ResourceLookup>>> = OnceLock::new();
-    LOOKUPS.get_or_init(Default::default)
-}
+static RESOURCE_LOOKUPS: ByArnService<ResourceLookup> = ByArnService::new();
 
 /// Lets a service answer for its resources (`arn:aws:<service>:…`).
 pub fn register_resources(arn_service: &'static str, lookup: ResourceLookup) {
-    resource_lookups().write().unwrap_or_else(|p| p.into_inner()).insert(arn_service, lookup);
+    RESOURCE_LOOKUPS.register(arn_service, lookup);
 }
 
 /// Whether the resource policy of this request is a role's trust policy
@@ -99,26 +103,27 @@ fn is_trust_policy(action: &str, arn: &str) -> bool {
 }
 
 fn resource_facts(action: &str, arn: &str) -> Option<ResourceFacts> {
-    let service = arn.strip_prefix("arn:")?.split(':').nth(1)?;
-    if service == "iam" {
+    if arn.split(':').nth(2) == Some("iam") {
         return iam_facts(action, arn);
     }
-    let lookup = *resource_lookups().read().unwrap_or_else(|p| p.into_inner()).get(service)?;
-    lookup(arn)
+    RESOURCE_LOOKUPS.for_arn(arn)?(arn)
 }
 
 /// IAM's own resources: roles (whose trust policy is the resource policy
 /// of assuming them) and users, with their tags.
 fn iam_facts(action: &str, arn: &str) -> Option<ResourceFacts> {
-    let account = arn_account(arn)?;
-    let resource = arn.split(':').nth(5)?;
-    if let Some(path) = resource.strip_prefix("role/") {
-        let role = iam::role(account, path.rsplit('/').next()?)?;
-        let policy = is_trust_policy(action, arn).then_some(role.trust_policy);
-        return Some(ResourceFacts { owner: account.to_string(), policy, tags: role.tags });
+    let (account, kind, path_name) = iam::entity_of_arn(arn)?;
+    let name = path_name.rsplit('/').next()?;
+    let owner = account.to_string();
+    match kind {
+        "role" => {
+            let role = iam::role(account, name)?;
+            let policy = is_trust_policy(action, arn).then_some(role.trust_policy);
+            Some(ResourceFacts { owner, policy, tags: role.tags })
+        }
+        "user" => Some(ResourceFacts { owner, policy: None, tags: iam::user(account, name)?.tags }),
+        _ => None,
     }
-    let user = iam::user(account, resource.strip_prefix("user/")?.rsplit('/').next()?)?;
-    Some(ResourceFacts { owner: account.to_string(), policy: None, tags: user.tags })
 }
 
 /// The account an ARN names (`arn:aws:sqs:us-east-1:123456789012:q`), if any:
@@ -136,13 +141,10 @@ fn is_root(cred: &Credential) -> bool {
     }
 }
 
-/// The account owning a resource: the one its ARN names, or for ARNs without
-/// one (S3) the one its service knows as owner.
-fn resource_owner(need: &Required) -> Option<String> {
-    match arn_account(&need.resource) {
-        Some(a) => Some(a.to_string()),
-        None => resource_facts(&need.action, &need.resource).map(|f| f.owner),
-    }
+/// The account owning a resource: the one its service knows as owner, or
+/// the one its ARN names.
+fn resource_owner<'a>(need: &'a Required, facts: Option<&'a ResourceFacts>) -> Option<&'a str> {
+    facts.map(|f| f.owner.as_str()).or_else(|| arn_account(&need.resource))
 }
 
 /// What the caller's credential stands for, for evaluation.
@@ -223,23 +225,28 @@ fn iso8601(secs: i64) -> String {
 /// policy explicitly denies, as on AWS.
 pub fn authorize(cred: &Credential, required: &[Required], facts: &RequestFacts) -> Result<Vec<String>, Denial> {
     let scps = crate::organizations::scp_levels(&cred.account_id);
-    let owners: Vec<Option<String>> = required.iter().map(|r| resource_owner(r)).collect();
-    let foreign: Vec<String> = owners.iter().flatten().filter(|a| **a != cred.account_id).cloned().collect();
     let v = view(cred);
-    for (need, owner) in required.iter().zip(&owners) {
+    let mut foreign = Vec::new();
+    for need in required {
+        // Looked up once: owner, policy and tags of the resource.
+        let resource = resource_facts(&need.action, &need.resource);
+        let owner = resource_owner(need, resource.as_ref());
         let denial = |reason| Denial {
             principal_arn: cred.principal_arn.clone(),
             action: need.action.clone(),
             resource: need.resource.clone(),
             reason,
-            cross_account: owner.as_ref().is_some_and(|o| *o != cred.account_id),
+            cross_account: owner.is_some_and(|o| o != cred.account_id),
         };
         if let Some(reason) = session_limit(cred, need) {
             return Err(denial(reason));
         }
-        let outcome = check(cred, &v, need, facts, &scps);
+        let outcome = check(cred, &v, need, resource.as_ref(), facts, &scps);
         if !outcome.decision.is_allowed() {
             return Err(denial(outcome.reason));
+        }
+        if let Some(o) = owner.filter(|o| *o != cred.account_id) {
+            foreign.push(o.to_string());
         }
     }
     Ok(foreign)
@@ -292,7 +299,14 @@ pub fn authorize_anonymous(required: &[Required], facts: &RequestFacts) -> Resul
     Ok(owners)
 }
 
-fn check(cred: &Credential, v: &PrincipalView, need: &Required, facts: &RequestFacts, scps: &[Vec<(String, Arc<Policy>)>]) -> Outcome {
+fn check(
+    cred: &Credential,
+    v: &PrincipalView,
+    need: &Required,
+    resource: Option<&ResourceFacts>,
+    facts: &RequestFacts,
+    scps: &[Vec<(String, Arc<Policy>)>],
+) -> Outcome {
     let mut req = Request::new(&need.action, &need.resource, &cred.principal_arn, &cred.account_id)
         .with("aws:PrincipalArn", &[&v.principal_arn_key])
         .with("aws:PrincipalAccount", &[&cred.account_id])
@@ -321,12 +335,11 @@ fn check(cred: &Credential, v: &PrincipalView, need: &Required, facts: &RequestF
         req = req.with(k, &refs);
     }
 
-    let resource = resource_facts(&need.action, &need.resource);
-    let resource_account = resource.as_ref().map(|f| f.owner.as_str()).or_else(|| arn_account(&need.resource));
+    let resource_account = resource_owner(need, resource);
     if let Some(owner) = resource_account {
         req = req.with("aws:ResourceAccount", &[owner]);
     }
-    for (k, val) in resource.as_ref().map(|f| f.tags.as_slice()).unwrap_or(&[]) {
+    for (k, val) in resource.map(|f| f.tags.as_slice()).unwrap_or(&[]) {
         req = req.with(&format!("aws:ResourceTag/{k}"), &[val]);
     }
     let empty = PrincipalPolicies::default();
@@ -339,7 +352,7 @@ fn check(cred: &Credential, v: &PrincipalView, need: &Required, facts: &RequestF
     };
     let ev = Evaluation {
         identity,
-        resource: resource.as_ref().and_then(|f| f.policy.as_deref()).map(|p| ("resource-policy", p)),
+        resource: resource.and_then(|f| f.policy.as_deref()).map(|p| ("resource-policy", p)),
         boundary: pol.boundary.as_ref().map(|(id, p)| (id.as_str(), p.as_ref())),
         session: v.session.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect(),
         scps: scps.iter().map(|level| level.iter().map(|(id, p)| (id.as_str(), p.as_ref())).collect()).collect(),
@@ -373,6 +386,10 @@ mod tests {
         };
         assert_eq!(
             d.message(),
+            "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::b because no identity-based policy allows the s3:ListBucket action"
+        );
+        assert_eq!(
+            d.s3_message(),
             "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:ListBucket on resource: \"arn:aws:s3:::b\" because no identity-based policy allows the s3:ListBucket action"
         );
     }

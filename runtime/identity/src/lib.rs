@@ -20,6 +20,7 @@ pub use credentials::{credentials, Credential, Credentials, PrincipalKind};
 pub mod accounts;
 pub mod actions;
 pub mod authorize;
+mod by_service;
 pub mod iam;
 pub mod ids;
 pub mod managed;

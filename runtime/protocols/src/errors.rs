@@ -50,11 +50,26 @@ pub fn wire_error<'a>(svc: &ServiceSchema, err: &'a ServiceError) -> WireError<'
     }
 }
 
+/// Whether the service keeps its Query error codes when called with JSON or
+/// CBOR (services first modeled with awsQuery).
+fn keeps_query_codes(svc: &ServiceSchema) -> bool {
+    svc.query_compatible || svc.protocol == simfra_model::Protocol::AwsQuery
+}
+
 /// Services first modeled with awsQuery keep their query error codes when called
 /// with JSON or CBOR, in the `x-amzn-query-error: Code;Sender` header.
 pub fn query_error_header(svc: &ServiceSchema, w: &WireError) -> Option<String> {
-    let compatible = svc.query_compatible || svc.protocol == simfra_model::Protocol::AwsQuery;
-    compatible.then(|| {
+    keeps_query_codes(svc).then(|| {
         format!("{};{}", w.query_code, if w.fault == Fault::Server { "Receiver" } else { "Sender" })
     })
+}
+
+/// The error code the client reads: the Query code under awsQuery/ec2Query
+/// and wherever `x-amzn-query-error` carries it, else the error's name.
+pub fn code_seen<'a>(svc: &ServiceSchema, protocol: simfra_model::Protocol, w: &WireError<'a>) -> &'a str {
+    if matches!(protocol, simfra_model::Protocol::AwsQuery | simfra_model::Protocol::Ec2Query) || keeps_query_codes(svc) {
+        w.query_code
+    } else {
+        w.code
+    }
 }

@@ -240,7 +240,8 @@ impl StsApi for Sts {
             return Err(access_denied("Roles may not be assumed by root accounts.".into()).into());
         }
         // The gateway evaluated the trust policy for known callers, with
-        // every condition key of the request; callers it let through
+        // every condition key of the request (and with SIMFRA_IAM=audit or
+        // off deliberately let a refusal pass); callers it let through
         // unchecked (relaxed auth with an unknown key) are held to it here.
         let gateway_checked = me.is_some();
         let chained = matches!(me.as_ref().map(|c| &c.principal), Some(PrincipalKind::AssumedRole { .. }));

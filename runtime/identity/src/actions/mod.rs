@@ -31,10 +31,9 @@ mod template;
 #[cfg(test)]
 mod tests;
 
+use crate::by_service::ByArnService;
 use rules::{Line, ResSpec, ServiceRules};
 use simfra_model::{Operation, ServiceSchema, Value};
-use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
 
 /// One authorization an operation needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,14 +200,11 @@ impl Line {
 /// authorize, or `None` to keep it.
 pub type ArnResolver = fn(action: &str, arn: &str) -> Option<String>;
 
-fn resolvers() -> &'static RwLock<HashMap<&'static str, ArnResolver>> {
-    static R: OnceLock<RwLock<HashMap<&'static str, ArnResolver>>> = OnceLock::new();
-    R.get_or_init(Default::default)
-}
+static ARN_RESOLVERS: ByArnService<ArnResolver> = ByArnService::new();
 
 /// Registers the resolver for ARNs of one service (`arn:aws:<arn_service>:…`).
 pub fn register_arn_resolver(arn_service: &'static str, resolver: ArnResolver) {
-    resolvers().write().unwrap_or_else(|p| p.into_inner()).insert(arn_service, resolver);
+    ARN_RESOLVERS.register(arn_service, resolver);
 }
 
 fn resolve_arns(out: &mut [Required]) {
@@ -216,17 +212,8 @@ fn resolve_arns(out: &mut [Required]) {
         if let Some(arn) = iam_entity_arn(&need.resource) {
             need.resource = arn;
         }
-    }
-    let map = resolvers().read().unwrap_or_else(|p| p.into_inner());
-    if map.is_empty() {
-        return;
-    }
-    for need in out {
-        let Some(service) = need.resource.strip_prefix("arn:").and_then(|r| r.split(':').nth(1)) else { continue };
-        if let Some(f) = map.get(service) {
-            if let Some(arn) = f(&need.action, &need.resource) {
-                need.resource = arn;
-            }
+        if let Some(arn) = ARN_RESOLVERS.for_arn(&need.resource).and_then(|f| f(&need.action, &need.resource)) {
+            need.resource = arn;
         }
     }
 }
@@ -234,12 +221,7 @@ fn resolve_arns(out: &mut [Required]) {
 /// Requests name IAM users and roles by name; their ARNs carry their path
 /// (`arn:aws:iam::1:user/division/bob`), which policies may name.
 fn iam_entity_arn(arn: &str) -> Option<String> {
-    let mut parts = arn.splitn(6, ':');
-    let (_, _, service, _, account, resource) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if service != "iam" {
-        return None;
-    }
-    let (kind, name) = resource.split_once('/')?;
+    let (account, kind, name) = crate::iam::entity_of_arn(arn)?;
     if name.contains('/') {
         return None;
     }
@@ -256,24 +238,16 @@ fn iam_entity_arn(arn: &str) -> Option<String> {
 /// table's key schema to tell the partition key among an item's attributes).
 pub type ContextResolver = fn(need: &Required, svc: &ServiceSchema, op: &Operation, input: &Value) -> Vec<(String, Vec<String>)>;
 
-fn context_resolvers() -> &'static RwLock<HashMap<&'static str, ContextResolver>> {
-    static R: OnceLock<RwLock<HashMap<&'static str, ContextResolver>>> = OnceLock::new();
-    R.get_or_init(Default::default)
-}
+static CONTEXT_RESOLVERS: ByArnService<ContextResolver> = ByArnService::new();
 
 /// Registers the condition keys of one service's resources (`arn:aws:<arn_service>:…`).
 pub fn register_context_resolver(arn_service: &'static str, resolver: ContextResolver) {
-    context_resolvers().write().unwrap_or_else(|p| p.into_inner()).insert(arn_service, resolver);
+    CONTEXT_RESOLVERS.register(arn_service, resolver);
 }
 
 fn resolve_context(out: &mut [Required], svc: &ServiceSchema, op: &Operation, input: &Value) {
-    let map = context_resolvers().read().unwrap_or_else(|p| p.into_inner());
-    if map.is_empty() {
-        return;
-    }
     for need in out {
-        let Some(service) = need.resource.strip_prefix("arn:").and_then(|r| r.split(':').nth(1)) else { continue };
-        let Some(f) = map.get(service) else { continue };
+        let Some(f) = CONTEXT_RESOLVERS.for_arn(&need.resource) else { continue };
         for (k, v) in f(need, svc, op, input) {
             if !need.context.iter().any(|(have, _)| *have == k) {
                 need.context.push((k, v));

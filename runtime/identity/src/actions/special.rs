@@ -4,6 +4,7 @@
 use super::template::{member_values, scalar_text};
 use super::{Ctx, Required};
 use simfra_model::{ShapeId, ShapeKind, UriSegment, Value};
+use simfra_protocols::http::{parse_query, percent_decode};
 
 /// The `@name` resources of rules.txt.
 pub(crate) fn named(name: &str) -> Option<super::rules::SpecialFn> {
@@ -39,12 +40,7 @@ pub(crate) fn request_tags(ctx: &Ctx, out: &mut Vec<(String, Vec<String>)>) {
             // S3 object tagging travels as a query string (`a=1&b=2`); bucket
             // tagging as a structure with a TagSet.
             "tagging" => match v {
-                Value::String(q) => {
-                    for kv in q.split('&').filter(|s| !s.is_empty()) {
-                        let (k, val) = kv.split_once('=').unwrap_or((kv, ""));
-                        pairs.push((percent_decode(k), percent_decode(val)));
-                    }
-                }
+                Value::String(q) => pairs.extend(parse_query(q).into_iter().map(|p| (p.key, p.value))),
                 Value::Struct(_) => {
                     let s = ctx.svc.shape(m.target);
                     if let (Some(ti), Some(tm)) = (s.member_index("TagSet"), s.member("TagSet")) {
@@ -103,30 +99,6 @@ fn tag_pairs(ctx: &Ctx, shape: ShapeId, v: &Value, out: &mut Vec<(String, String
         }
         _ => {}
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// S3 `CopySource` (`bucket/key`, `/bucket/key?versionId=v`, URL-encoded, or

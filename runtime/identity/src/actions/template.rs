@@ -59,8 +59,6 @@ enum Filter {
     KmsKey,
     /// An ARN's last `:`-separated part dropped (a subscription's topic).
     ArnParent,
-    /// The part before the first `/` (an S3 copy source's bucket).
-    First,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -180,7 +178,6 @@ fn parse_source(text: &str) -> Result<Source, String> {
             "slash" => Filter::Slash,
             "kms-key" => Filter::KmsKey,
             "arn-parent" => Filter::ArnParent,
-            "first" => Filter::First,
             other => return Err(format!("unknown filter `{other}`")),
         });
     }
@@ -226,7 +223,6 @@ impl Source {
                         Some(i) if v.starts_with("arn:") && v.matches(':').count() > 5 => v[..i].to_string(),
                         _ => v,
                     }),
-                    Filter::First => Some(v.trim_start_matches('/').split('/').next().unwrap_or("").to_string()),
                 })
                 .filter(|v| !v.is_empty())
                 .collect();

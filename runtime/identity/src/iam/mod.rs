@@ -106,6 +106,19 @@ pub struct RoleInfo {
     pub tags: Vec<(String, String)>,
 }
 
+/// An IAM entity's ARN (`arn:aws:iam::1:user/division/bob`) as its account,
+/// kind (`user`, `role` …) and path with name (`division/bob`); `None` for
+/// other ARNs and for accounts that are not twelve digits.
+pub fn entity_of_arn(arn: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    let (_, _, service, _, account, resource) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if service != "iam" || account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (kind, path_name) = resource.split_once('/')?;
+    Some((account, kind, path_name))
+}
+
 pub fn user(account: &str, name: &str) -> Option<UserInfo> {
     let st = state(account);
     let d = st.read();
