@@ -1,5 +1,6 @@
 //! The admin API under `/_simfra/`: health, the service catalogue, the request log.
 
+use simfra_resources::Coverage;
 use simfra_identity::accounts::AccountError;
 use crate::{plain, Gateway};
 use axum::body::Body;
@@ -104,6 +105,7 @@ fn account_action(gw: &Gateway, method: &str, id: &str, action: &str) -> Respons
 }
 
 fn services(gw: &Gateway) -> Json {
+    let mut totals = [0usize; 3];
     let list: Vec<Json> = gw
         .registry
         .services
@@ -117,6 +119,29 @@ fn services(gw: &Gateway) -> Json {
             } else {
                 vec![schema.protocol.name()]
             };
+            let coverage = simfra_resources::coverage(schema, implemented);
+            let engine: Vec<&str> =
+                coverage.iter().filter(|(_, c)| matches!(c, Coverage::Engine(_))).map(|(op, _)| *op).collect();
+            let missing: serde_json::Map<String, Json> = coverage
+                .iter()
+                .filter_map(|(op, c)| match c {
+                    Coverage::NotImplemented(why) => Some((op.to_string(), json!(why))),
+                    _ => None,
+                })
+                .collect();
+            totals[0] += implemented.len();
+            totals[1] += engine.len();
+            totals[2] += missing.len();
+            let resources: Vec<Json> = simfra_resources::resource_types(schema, implemented)
+                .into_iter()
+                .map(|(noun, created, ops)| {
+                    json!({
+                        "type": noun,
+                        "created": created,
+                        "operations": ops.iter().map(|(op, role)| json!({"operation": op, "role": role})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
             json!({
                 "name": schema.name,
                 "sdk_id": schema.sdk_id,
@@ -130,10 +155,18 @@ fn services(gw: &Gateway) -> Json {
                 "operation_names": schema.operations.iter().map(|o| o.name).collect::<Vec<_>>(),
                 "implemented": implemented.len(),
                 "implemented_operations": implemented,
+                "engine_operations": engine,
+                "not_implemented": missing,
+                "resource_types": resources,
             })
         })
         .collect();
     let total_ops: usize = gw.registry.services.iter().map(|s| s.schema.operations.len()).sum();
-    let implemented: usize = gw.registry.services.iter().map(|s| s.handler.implemented().len()).sum();
-    json!({ "services": list, "operations": total_ops, "implemented": implemented })
+    json!({
+        "services": list,
+        "operations": total_ops,
+        "implemented": totals[0],
+        "engine": totals[1],
+        "not_implemented": totals[2],
+    })
 }

@@ -27,14 +27,15 @@ fn hand_written() -> Vec<SharedHandler> {
 
 fn registry() -> Registry {
     let mut reg = Registry::new();
+    // The resource engine serves whatever the hand-written services do not.
     for s in simfra_gen_all::SERVICES {
-        reg.register(s.schema, (s.not_implemented)(), s.tier, s.docker);
+        reg.register(s.schema, simfra_resources::with_engine((s.not_implemented)()), s.tier, s.docker);
     }
     for handler in hand_written() {
         let schema = handler.schema();
         let generated = simfra_gen_all::SERVICES.iter().find(|s| s.name == schema.name);
         let (tier, docker) = generated.map(|g| (g.tier, g.docker)).unwrap_or(("C", false));
-        reg.register(schema, handler, tier, docker);
+        reg.register(schema, simfra_resources::with_engine(handler), tier, docker);
     }
     reg
 }

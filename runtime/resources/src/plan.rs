@@ -1,0 +1,374 @@
+//! What the engine does for each operation of a service, decided once from
+//! the schema: the resource types (nouns something creates or writes) and,
+//! per operation, a plan on one of them or the reason it is not served.
+
+use crate::words::{base_noun, singulars, split_verb, StateChange, VerbKind};
+use simfra_model::{ServiceSchema, ShapeKind};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceType {
+    /// The noun as operations spell it (`DBCluster`).
+    pub noun: String,
+    /// The type as ARNs spell it (`db-cluster`).
+    pub arn_type: String,
+    /// Whether a `Create…`-like operation makes it (else only `Put`/`Update`
+    /// write it: a configuration document or account setting).
+    pub created: bool,
+    /// Whether the engine serves at least one of its writes (a hand-written
+    /// service may own the type, whose records then live elsewhere).
+    pub engine_owned: bool,
+    /// A run of something (`JobRun`, `Build`, `QueryExecution`): started, not
+    /// created. Simfra records it and reports that it did not run.
+    pub run: bool,
+    /// `@pattern` and length limits of its generated identifier, if the model has them.
+    pub id_pattern: Option<&'static str>,
+    pub id_length: (Option<u64>, Option<u64>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// `upsert`: writing an existing resource replaces it instead of failing.
+    Create { ty: usize, upsert: bool },
+    Read { ty: usize },
+    List { ty: usize },
+    Update { ty: usize },
+    Delete { ty: usize },
+    State { ty: usize, change: StateChange },
+    /// `BatchGet…`: several reads in one request.
+    BatchRead { ty: usize },
+    /// A read of something nothing in the API creates (runs, builds,
+    /// events): lists are empty, a named one does not exist.
+    Absent { list: bool },
+    Tag,
+    Untag,
+    ListTags,
+    /// Not served, and why (shown in coverage and in the 501 message).
+    Unserved(&'static str),
+}
+
+impl Plan {
+    pub fn served(&self) -> bool {
+        !matches!(self, Plan::Unserved(_))
+    }
+}
+
+pub struct Catalog {
+    pub types: Vec<ResourceType>,
+    /// One plan per operation, in `schema.operations` order.
+    pub plans: Vec<Plan>,
+}
+
+/// Why operations outside the engine's verbs are not served.
+pub const COMPUTED: &str = "computes its answer or runs software";
+pub const RUNS: &str = "starts work Simfra does not run";
+pub const BATCH: &str = "batch form";
+pub const NO_WRITER: &str = "reads what AWS computes; nothing in the API writes it";
+pub const CATALOG: &str = "answers from AWS's own catalog (versions, offerings, limits, quotas)";
+
+/// Nouns of AWS's catalogs and computed views: an empty answer would mislead.
+fn is_catalog(noun: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "Version", "Offering", "Type", "Option", "Limit", "Quota", "Region", "Product", "Release", "Image",
+        "Recommendation", "Statistic", "Insight", "Metric", "Summary", "Compliance", "Graph", "Credential", "Health",
+        "Track", "Parameter", "Categor", "Attribute", "FoundationModel", "Trend", "Diff", "Difference", "Conflict",
+        "Setting", "Status", "Progress", "Capacit", "Usage", "Blob", "Folder", "Token", "Count", "Result", "Scenario",
+        "Preview", "Storage", "Information", "Sample", "Quota", "Limit",
+    ];
+    WORDS.iter().any(|w| noun.contains(w))
+}
+
+enum TagOp {
+    Tag,
+    Untag,
+    List,
+}
+
+fn tag_op(op: &str) -> Option<TagOp> {
+    let starts = |p: &str| op.strip_prefix(p).is_some_and(|r| r.is_empty() || r.starts_with(|c: char| c.is_ascii_uppercase()));
+    if starts("Untag") {
+        return Some(TagOp::Untag);
+    }
+    if starts("Tag") {
+        return Some(TagOp::Tag);
+    }
+    let (_, kind, rest) = split_verb(op);
+    if !base_noun(rest).ends_with("Tags") {
+        return None;
+    }
+    match kind {
+        VerbKind::Create | VerbKind::Put => Some(TagOp::Tag),
+        VerbKind::Delete => Some(TagOp::Untag),
+        VerbKind::Read | VerbKind::List => Some(TagOp::List),
+        _ => None,
+    }
+}
+
+impl Catalog {
+    /// `hand_written`: operations a hand-written service serves itself.
+    pub fn build(schema: &'static ServiceSchema, hand_written: &[&str]) -> Catalog {
+        let ops = schema.operations;
+        let raw: Vec<(&str, VerbKind, &str)> = ops
+            .iter()
+            .map(|o| {
+                let (verb, kind, rest) = split_verb(o.name);
+                (verb, kind, base_noun(rest))
+            })
+            .collect();
+        // Nouns other operations read, list or delete (plural forms included).
+        let referenced = |noun: &str| {
+            raw.iter().any(|(_, k, n)| {
+                matches!(k, VerbKind::Read | VerbKind::List | VerbKind::Delete | VerbKind::Update)
+                    && (*n == noun || singulars(n).iter().any(|s| s == noun))
+            })
+        };
+        let split: Vec<(VerbKind, String)> = raw
+            .iter()
+            .map(|(verb, kind, noun)| {
+                // `AssociateResolverRule` makes a `ResolverRuleAssociation`.
+                let made = match *verb {
+                    "Associate" | "Disassociate" | "Dissociate" => Some(format!("{noun}Association")),
+                    "Attach" | "Detach" => Some(format!("{noun}Attachment")),
+                    _ => None,
+                };
+                if let Some(m) = made.filter(|m| referenced(m)) {
+                    return (*kind, m);
+                }
+                // `CreateHttpNamespace` makes one of the `Namespace`s that `GetNamespace` reads.
+                if matches!(kind, VerbKind::Create) && !referenced(noun) {
+                    if let Some(family) = word_suffixes(noun).find(|s| referenced(s)) {
+                        return (*kind, family.to_string());
+                    }
+                }
+                (*kind, noun.to_string())
+            })
+            .collect();
+        // Resource types: nouns something writes. `Create` nouns first; nouns
+        // only `Put`/`Update`/`Enable` write are configuration documents.
+        let mut types: Vec<ResourceType> = Vec::new();
+        for (i, (kind, noun)) in split.iter().enumerate() {
+            let noun = noun.as_str();
+            if tag_op(ops[i].name).is_some() {
+                continue;
+            }
+            let engine = !hand_written.contains(&ops[i].name);
+            match kind {
+                VerbKind::Create if !noun.is_empty() => {
+                    add_type(&mut types, noun, true, engine);
+                }
+                VerbKind::Put if !noun.is_empty() => {
+                    add_type(&mut types, noun, false, engine);
+                }
+                _ => {}
+            }
+        }
+        // What `Start…`/`Submit…`/`Run…` begin, when other operations read it: a run.
+        for (i, op) in ops.iter().enumerate() {
+            let noun = split[i].1.as_str();
+            let starts = matches!(split[i].0, VerbKind::State(StateChange::Start)) || op.name.starts_with("Submit") || op.name.starts_with("Run");
+            let noun = run_noun(op.name).unwrap_or(noun);
+            if starts && !noun.is_empty() && referenced(noun) && !types.iter().any(|t| t.noun == noun) {
+                let ty = add_type(&mut types, noun, true, !hand_written.contains(&op.name));
+                types[ty].run = true;
+            }
+        }
+        // Nouns only updated or enabled are settings too, when something reads them.
+        for (i, (kind, noun)) in split.iter().enumerate() {
+            let noun = noun.as_str();
+            let engine = !hand_written.contains(&ops[i].name);
+            let read = split.iter().any(|(k, n)| matches!(k, VerbKind::Read) && n == noun);
+            if matches!(kind, VerbKind::Update | VerbKind::State(StateChange::Enable | StateChange::Disable)) && read && !noun.is_empty() {
+                add_type(&mut types, noun, false, engine);
+            }
+        }
+        let find = |noun: &str| types.iter().position(|t| t.noun == noun);
+        let find_plural = |noun: &str| singulars(noun).iter().find_map(|s| find(s));
+        let mut plans = Vec::with_capacity(ops.len());
+        for (i, op) in ops.iter().enumerate() {
+            if let Some(t) = tag_op(op.name) {
+                plans.push(match t {
+                    TagOp::Tag => Plan::Tag,
+                    TagOp::Untag => Plan::Untag,
+                    TagOp::List => Plan::ListTags,
+                });
+                continue;
+            }
+            let (kind, noun) = (split[i].0, split[i].1.as_str());
+            // `GetDistributionConfig`, `UpdateNodegroupVersion`: an aspect of a resource type.
+            let aspect_of = |aspects: Option<&[&str]>| {
+                word_prefixes(noun).find_map(|(prefix, rest)| {
+                    let ty = find(prefix)?;
+                    aspects.is_none_or(|a| a.contains(&rest)).then_some(ty)
+                })
+            };
+            // `EnableLogging(ClusterIdentifier)`: a write to the resource the request names.
+            let writes_to = |noun: &str| {
+                let _ = noun;
+                schema.shape(op.input).members.iter().filter(|m| m.is_required()).find_map(|m| {
+                    types.iter().position(|t| t.created && !t.run && crate::words::is_identifier_name(m.name) && member_names(m.name, &t.noun))
+                })
+            };
+            let plan = if let Some(rest) = op.name.strip_prefix("BatchGet").or_else(|| op.name.strip_prefix("BatchDescribe")) {
+                match find_plural(base_noun(rest)).or_else(|| find(base_noun(rest))) {
+                    Some(ty) => Plan::BatchRead { ty },
+                    None => Plan::Unserved(BATCH),
+                }
+            } else if op.name.starts_with("Batch") {
+                Plan::Unserved(BATCH)
+            } else {
+                match kind {
+                    VerbKind::Create | VerbKind::Put => match find(noun) {
+                        Some(ty) => Plan::Create { ty, upsert: kind == VerbKind::Put || !op.name.starts_with("Create") },
+                        None => Plan::Unserved(COMPUTED),
+                    },
+                    VerbKind::Read => match (find(noun), find_plural(noun), aspect_of(Some(ASPECTS))) {
+                        (Some(ty), _, _) => Plan::Read { ty },
+                        (None, Some(ty), _) => Plan::List { ty },
+                        (None, None, Some(ty)) => Plan::Read { ty },
+                        _ => absent(schema, op, noun, false),
+                    },
+                    VerbKind::List => match find_plural(noun).or_else(|| find(noun)) {
+                        Some(ty) => Plan::List { ty },
+                        None => absent(schema, op, noun, true),
+                    },
+                    VerbKind::Update => match find(noun).or_else(|| aspect_of(None)).or_else(|| writes_to(noun)) {
+                        Some(ty) => Plan::Update { ty },
+                        None => missing_target(schema, op, noun),
+                    },
+                    VerbKind::Delete => match find(noun) {
+                        Some(ty) => Plan::Delete { ty },
+                        None => missing_target(schema, op, noun),
+                    },
+                    VerbKind::State(StateChange::Start) if find(noun).is_some_and(|t| types[t].run) => {
+                        Plan::Create { ty: find(noun).unwrap_or(0), upsert: false }
+                    }
+                    VerbKind::State(change) => match find(noun) {
+                        Some(ty) => Plan::State { ty, change },
+                        None if writes_to(noun).is_some() => Plan::Update { ty: writes_to(noun).unwrap_or(0) },
+                        _ if change == StateChange::Start => Plan::Unserved(RUNS),
+                        _ if matches!(change, StateChange::Stop | StateChange::Cancel) => missing_target(schema, op, noun),
+                        _ => Plan::Unserved(COMPUTED),
+                    },
+                    VerbKind::Other if run_noun(op.name).and_then(find).is_some_and(|t| types[t].run) => {
+                        Plan::Create { ty: run_noun(op.name).and_then(find).unwrap_or(0), upsert: false }
+                    }
+                    VerbKind::Other if WRITES.iter().any(|v| op.name.starts_with(v)) && writes_to(noun).is_some() => {
+                        Plan::Update { ty: writes_to(noun).unwrap_or(0) }
+                    }
+                    VerbKind::Other if ACTS_ON_EXISTING.iter().any(|v| op.name.starts_with(v)) => missing_target(schema, op, noun),
+                    VerbKind::Other => Plan::Unserved(COMPUTED),
+                }
+            };
+            plans.push(plan);
+        }
+        for t in types.iter_mut() {
+            let (pattern, length) = identifier_constraints(schema, &t.noun);
+            t.id_pattern = pattern;
+            t.id_length = length;
+        }
+        Catalog { types, plans }
+    }
+}
+
+/// Verbs (outside the engine's own) that change a resource's settings.
+const WRITES: &[&str] = &[
+    "Configure", "Apply", "Reset", "Rotate", "Share", "Unshare", "Authorize", "Deauthorize", "Upgrade", "Resize",
+    "Failover", "Promote", "Renew", "Restore", "Move", "Reorder", "Replace", "Invalidate", "Flush", "Record", "Enter", "Exit",
+    "Complete",
+];
+
+/// Whether a member (`ClusterIdentifier`, `clusterName`) names a resource of type `noun`.
+fn member_names(member: &str, noun: &str) -> bool {
+    let m = member.to_ascii_lowercase();
+    let n = noun.to_ascii_lowercase();
+    m.strip_prefix(&n).is_some_and(|rest| matches!(rest, "name" | "id" | "arn" | "identifier"))
+}
+
+/// What `SubmitJob`, `RunJobFlow`, `StartBuild` begin (`Job`, `JobFlow`, `Build`).
+fn run_noun(op: &str) -> Option<&str> {
+    ["Submit", "Run", "Start"].iter().find_map(|v| op.strip_prefix(v)).map(base_noun).filter(|n| !n.is_empty())
+}
+
+/// Verbs that act on something that must already exist (an invitation, a run, a request).
+const ACTS_ON_EXISTING: &[&str] = &["Accept", "Reject", "Decline", "Revoke", "Retry", "Rollback", "Terminate", "Acknowledge", "Unlink", "Override", "Resume", "Continue", "Skip"];
+
+/// An operation on a named thing nothing in the API creates: that thing
+/// cannot exist, so the answer is the model's not-found error.
+fn missing_target(schema: &ServiceSchema, op: &simfra_model::Operation, noun: &str) -> Plan {
+    let input = schema.shape(op.input);
+    let named = input.members.iter().any(|m| m.is_required() && crate::words::is_identifier_name(m.name));
+    if named && !is_catalog(noun) {
+        Plan::Absent { list: false }
+    } else {
+        Plan::Unserved(COMPUTED)
+    }
+}
+
+/// The plan for reading a noun nothing creates: runs and events nobody
+/// started are truly absent; catalogs and computed views are not served.
+fn absent(schema: &ServiceSchema, op: &simfra_model::Operation, noun: &str, list: bool) -> Plan {
+    if is_catalog(noun) {
+        return Plan::Unserved(CATALOG);
+    }
+    let input = schema.shape(op.input);
+    let plural = op.paginated.is_some() || singulars(noun).iter().any(|s| !s.is_empty() && noun != s);
+    let named = input.members.iter().any(|m| m.is_required() && crate::words::is_identifier_name(m.name));
+    match (list || plural, named) {
+        (true, _) => Plan::Absent { list: true },
+        (false, true) => Plan::Absent { list: false },
+        (false, false) => Plan::Unserved(NO_WRITER),
+    }
+}
+
+/// Adds a resource type (or widens an existing one); answers its index.
+fn add_type(types: &mut Vec<ResourceType>, noun: &str, created: bool, engine: bool) -> usize {
+    if let Some(i) = types.iter().position(|t| t.noun == noun) {
+        types[i].created |= created;
+        types[i].engine_owned |= engine;
+        return i;
+    }
+    types.push(ResourceType {
+        noun: noun.to_string(),
+        arn_type: crate::words::kebab(noun),
+        created,
+        engine_owned: engine,
+        run: false,
+        id_pattern: None,
+        id_length: (None, None),
+    });
+    types.len() - 1
+}
+
+/// Words after a resource type's noun that name a view of it, not another thing.
+const ASPECTS: &[&str] = &[
+    "Config", "Configuration", "Settings", "Setting", "Attributes", "Attribute", "Details", "Detail", "Info", "Status",
+    "Description", "Summary", "Properties", "Metadata", "State", "Options", "Info", "Data", "Definition",
+];
+
+/// `PrivateDnsNamespace` → `DnsNamespace`, `Namespace` (shorter suffixes at word boundaries).
+fn word_suffixes(noun: &str) -> impl Iterator<Item = &str> {
+    noun.char_indices().skip(1).filter(|(_, c)| c.is_ascii_uppercase()).map(move |(i, _)| &noun[i..])
+}
+
+/// `NodegroupConfig` → (`Nodegroup`, `Config`): splits at word boundaries, longest prefix first.
+fn word_prefixes(noun: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut cuts: Vec<usize> = noun.char_indices().skip(1).filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect();
+    cuts.reverse();
+    cuts.into_iter().map(move |i| (&noun[..i], &noun[i..]))
+}
+
+/// The model's constraints on a resource's identifier member (`FileSystemId`:
+/// `^fs-[0-9a-f]{8,40}$`), found on any structure that names it.
+fn identifier_constraints(schema: &ServiceSchema, noun: &str) -> (Option<&'static str>, (Option<u64>, Option<u64>)) {
+    let wanted = [format!("{noun}Id"), format!("{noun}Identifier")];
+    for s in schema.shapes.iter().filter(|s| s.kind == ShapeKind::Structure) {
+        for m in s.members {
+            if wanted.iter().any(|w| w.eq_ignore_ascii_case(m.name)) && schema.shape(m.target).kind == ShapeKind::String {
+                let c = m.constraints;
+                if c.pattern.is_some() || c.length_max.is_some() {
+                    return (c.pattern, (c.length_min, c.length_max));
+                }
+            }
+        }
+    }
+    (None, (None, None))
+}

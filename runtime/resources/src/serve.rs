@@ -1,0 +1,795 @@
+//! Carrying out a plan: reading the request by member names, finding and
+//! writing records, and answering in the operation's output shape.
+
+use crate::ids;
+use crate::node::{from_value, key_value_members, to_value, Node};
+use crate::plan::{Catalog, Plan, ResourceType};
+use crate::store::{next_seq, with_records, Phase, Record, Records};
+use crate::words::{is_control_member, is_identifier_name, singulars, StateChange};
+use base64::Engine as _;
+use simfra_model::{Location, Operation, RequestContext, ServiceError, ServiceSchema, Shape, ShapeId, ShapeKind, Timestamp, Value};
+
+/// Services whose resources belong to the account, not to a region.
+const GLOBAL: &[&str] = &["iam", "route-53", "cloudfront", "organizations", "account"];
+
+pub struct Call<'a> {
+    pub schema: &'static ServiceSchema,
+    pub catalog: &'a Catalog,
+    pub ctx: &'a RequestContext,
+    pub op: &'static Operation,
+}
+
+impl Call<'_> {
+    fn region(&self) -> &str {
+        if GLOBAL.contains(&self.schema.name) {
+            simfra_store::GLOBAL
+        } else {
+            &self.ctx.region
+        }
+    }
+    fn records<R>(&self, f: impl FnOnce(&mut Records) -> R) -> R {
+        with_records(&self.ctx.account_id, self.region(), self.schema.name, f)
+    }
+    fn ty(&self, ty: usize) -> &ResourceType {
+        &self.catalog.types[ty]
+    }
+    fn input_shape(&self) -> &'static Shape {
+        self.schema.shape(self.op.input)
+    }
+}
+
+pub fn serve(call: &Call, plan: Plan, input: &Value) -> Result<Value, ServiceError> {
+    let node = from_value(call.schema, call.op.input, input);
+    match plan {
+        Plan::Create { ty, upsert } => create(call, ty, upsert, node),
+        Plan::Read { ty } => read(call, ty, &node),
+        Plan::List { ty } => list(call, ty, &node),
+        Plan::Update { ty } => update(call, ty, node),
+        Plan::Delete { ty } => delete(call, ty, &node),
+        Plan::State { ty, change } => state(call, ty, change, &node),
+        Plan::BatchRead { ty } => batch_read(call, ty, &node),
+        Plan::Absent { list } => absent(call, list, &node),
+        Plan::Tag | Plan::Untag | Plan::ListTags => tags(call, plan, &node),
+        Plan::Unserved(why) => Err(not_served(call.schema.name, call.op.name, why)),
+    }
+}
+
+pub fn not_served(service: &str, op: &str, why: &str) -> ServiceError {
+    let mut e = ServiceError::not_implemented(service, op);
+    e.message = Some(format!("The operation {op} of service {service} is not implemented by Simfra yet: it {why}"));
+    e
+}
+
+// ------------------------------------------------------------------ errors
+
+/// The operation's modeled error whose name reads like `wanted` (not found,
+/// already exists), preferring one that names the resource.
+fn modeled_error(call: &Call, noun: &str, wanted: &[&str]) -> Option<ShapeId> {
+    let candidates = call.op.errors.iter().chain(call.schema.errors.iter()).copied();
+    let mut best: Option<(u8, ShapeId)> = None;
+    for id in candidates {
+        let name = call.schema.shape(id).name;
+        if !wanted.iter().any(|w| name.contains(w)) {
+            continue;
+        }
+        let score = if name.starts_with(noun) { 3 } else if name.starts_with("Resource") { 2 } else { 1 };
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, id));
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+fn error_with_message(call: &Call, shape: ShapeId, message: String) -> ServiceError {
+    let s = call.schema.shape(shape);
+    let mut fields = Vec::new();
+    if let Some(i) = s.members.iter().position(|m| m.name.eq_ignore_ascii_case("message")) {
+        fields.push((i as u16, Value::String(message.clone())));
+    }
+    let mut e = ServiceError::from_shape(call.schema, shape, Value::Struct(fields));
+    e.message.get_or_insert(message);
+    e
+}
+
+/// `DBCluster` → `DB cluster`, for messages.
+fn words(noun: &str) -> String {
+    let k = crate::words::kebab(noun).replace('-', " ");
+    let mut c = k.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => k,
+    }
+}
+
+fn not_found(call: &Call, noun: &str, what: &str) -> ServiceError {
+    let message = format!("{} {what} not found", words(noun));
+    match modeled_error(call, noun, &["NotFound", "NoSuch", "DoesNotExist", "NotExist", "NonExist", "Unknown"]) {
+        Some(id) => error_with_message(call, id, message),
+        None => ServiceError::new("ResourceNotFoundException", 404, message),
+    }
+}
+
+fn already_exists(call: &Call, noun: &str, what: &str) -> ServiceError {
+    let message = format!("{} {what} already exists", words(noun));
+    match modeled_error(call, noun, &["AlreadyExist", "Exists", "Duplicate", "Conflict", "InUse"]) {
+        Some(id) => error_with_message(call, id, message),
+        None => ServiceError::new("ResourceAlreadyExistsException", 409, message),
+    }
+}
+
+// ------------------------------------------------------------------ reading requests
+
+/// The input members that say which resource(s) a request means: URI labels,
+/// and identifier-like members given as strings.
+fn identifiers<'n>(call: &Call, node: &'n Node) -> Vec<(&'static str, &'n str)> {
+    let mut out = Vec::new();
+    for m in call.input_shape().members {
+        if is_control_member(m.name) || call.op.paginated.is_some_and(|p| p.input_token == Some(m.name)) {
+            continue;
+        }
+        let Some(v) = node.get(m.name, "").and_then(Node::as_str) else { continue };
+        if m.location == Location::Label || is_identifier_name(m.name) {
+            out.push((m.name, v));
+        }
+    }
+    out
+}
+
+/// Plural identifier filters (`FileSystemIds: [..]`, `Names: [..]`).
+fn identifier_lists<'n>(call: &Call, node: &'n Node) -> Vec<(&'static str, Vec<&'n str>)> {
+    let mut out = Vec::new();
+    for m in call.input_shape().members {
+        if !is_identifier_name(m.name) || !m.name.ends_with('s') {
+            continue;
+        }
+        if let Some(Node::List(items)) = node.get(m.name, "") {
+            let vs: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+            if !vs.is_empty() {
+                out.push((m.name, vs));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a member names the resource itself (`Name`, `ClusterArn`, `Identifier` …).
+fn names_itself(member: &str, noun: &str) -> bool {
+    let lower = member.to_ascii_lowercase();
+    let n = noun.to_ascii_lowercase();
+    let rel = lower.strip_prefix(&n).filter(|r| !r.is_empty()).unwrap_or(&lower);
+    let rel = rel.trim_end_matches('s');
+    matches!(rel, "name" | "id" | "arn" | "identifier" | "key") || lower == n
+}
+
+/// Whether a record is the one (or among those) the request's identifiers name.
+fn matches(rec: &Record, noun: &str, ids: &[(&str, &str)], lists: &[(&str, Vec<&str>)]) -> bool {
+    let one = |member: &str, v: &str| -> Option<bool> {
+        match rec.fields.get(member, noun).and_then(Node::as_str) {
+            Some(f) if f == v => Some(true),
+            Some(_) | None if names_itself(member, noun) => Some(rec.is_named(v)),
+            Some(_) => Some(rec.is_named(v)),
+            // A member the record does not have and that does not name it: not a filter here.
+            None => None,
+        }
+    };
+    ids.iter().all(|(m, v)| one(m, v).unwrap_or(true))
+        && lists.iter().all(|(m, vs)| {
+            let singular = m.trim_end_matches('s');
+            vs.iter().any(|v| one(singular, v).unwrap_or(true))
+        })
+}
+
+/// The identifiers the caller gave, for messages.
+fn describe_ids(ids: &[(&str, &str)]) -> String {
+    ids.last().map(|(_, v)| format!("'{v}'")).unwrap_or_default()
+}
+
+fn find<'r>(records: &'r mut Records, ty: usize, noun: &str, ids: &[(&str, &str)]) -> Option<(u64, &'r mut Record)> {
+    records.iter_mut().find(|(_, r)| r.ty == ty && matches(r, noun, ids, &[])).map(|(k, r)| (*k, r))
+}
+
+fn strip_controls(node: &mut Node) {
+    if let Node::Struct(fields) = node {
+        fields.retain(|(k, _)| !is_control_member(k));
+    }
+}
+
+/// Tags from a `Tags`/`TagList`/`tags` member, in either form.
+fn tag_pairs(n: &Node) -> Vec<(String, String)> {
+    match n {
+        Node::Map(entries) => entries.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect(),
+        Node::List(items) => items
+            .iter()
+            .filter_map(|item| {
+                let fields = item.fields();
+                let key = fields.iter().find(|(k, _)| k.to_ascii_lowercase().ends_with("key"))?.1.as_str()?;
+                let value = fields.iter().find(|(k, _)| k.to_ascii_lowercase().ends_with("value")).and_then(|(_, v)| v.as_str());
+                Some((key.to_string(), value.unwrap_or("").to_string()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn is_tags_member(name: &str) -> bool {
+    matches!(name.to_ascii_lowercase().as_str(), "tags" | "taglist" | "tagset" | "resourcetags")
+}
+
+fn merge_tags(into: &mut Vec<(String, String)>, new: Vec<(String, String)>) {
+    for (k, v) in new {
+        match into.iter_mut().find(|(x, _)| *x == k) {
+            Some(slot) => slot.1 = v,
+            None => into.push((k, v)),
+        }
+    }
+}
+
+// ------------------------------------------------------------------ operations
+
+fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value, ServiceError> {
+    let t = call.ty(ty).clone();
+    let noun = t.noun.as_str();
+    let client_token = ["ClientToken", "ClientRequestToken", "clientToken", "IdempotencyToken", "CallerReference", "CreationToken"]
+        .iter()
+        .find_map(|k| node.get(k, "").and_then(Node::as_str).map(str::to_string));
+    strip_controls(&mut node);
+    let mut tags = Vec::new();
+    if let Node::Struct(fields) = &mut node {
+        if let Some(pos) = fields.iter().position(|(k, _)| is_tags_member(k)) {
+            tags = tag_pairs(&fields.remove(pos).1);
+        }
+    }
+    // The name the caller gives it, and an id it gives itself.
+    let given = |names: &[&str]| names.iter().find_map(|n| node.get(n, noun).and_then(Node::as_str).map(str::to_string));
+    let name = given(&["Name", "Identifier", noun]).or_else(|| {
+        node.fields().iter().find(|(k, _)| k.eq_ignore_ascii_case(noun)).and_then(|(_, v)| v.as_str().map(str::to_string))
+    });
+    let id = node
+        .get(&format!("{noun}Id"), "")
+        .and_then(Node::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| ids::identifier(&prefix(noun), t.id_pattern, t.id_length));
+    let ids_given = identifiers(call, &node);
+    // Parents named in the request must exist (a node group's cluster), and
+    // their names lead the resource's ARN path (`nodegroup/c1/ng1`).
+    let parents = check_parents(call, ty, &ids_given)?;
+    let region = call.region().to_string();
+    let mut path = vec![t.arn_type.clone()];
+    path.extend(parents);
+    path.push(name.clone().unwrap_or_else(|| id.clone()));
+    let arn = format!("arn:aws:{}:{}:{}:{}", call.schema.arn_namespace, region, call.ctx.account_id, path.join("/"));
+    let now = Timestamp::now();
+    let result = call.records(|records| {
+        if let Some(token) = &client_token {
+            if let Some(r) = records.values().find(|r| r.ty == ty && r.client_token.as_ref() == Some(token)) {
+                return Ok(r.clone());
+            }
+        }
+        // The same resource: same name (or, unnamed, same identifying members) under the same parents.
+        let same = records.iter().find(|(_, r)| {
+            r.ty == ty
+                && r.name == name
+                && ids_given.iter().all(|(m, v)| r.fields.get(m, noun).and_then(Node::as_str).is_none_or(|f| f == *v))
+                && (name.is_some() || !ids_given.is_empty() || !t.created)
+        });
+        if let Some((&seq, existing)) = same {
+            if !upsert {
+                return Err(already_exists(call, noun, &format!("'{}'", name.clone().unwrap_or_else(|| existing.id.clone()))));
+            }
+            let mut r = existing.clone();
+            r.fields = node.clone();
+            merge_tags(&mut r.tags, tags.clone());
+            r.updated = now;
+            records.insert(seq, r.clone());
+            return Ok(r);
+        }
+        let r = Record {
+            ty,
+            fields: node.clone(),
+            name: name.clone(),
+            id: id.clone(),
+            arn: arn.clone(),
+            tags: tags.clone(),
+            created: now,
+            updated: now,
+            phase: if t.run {
+                Phase::NotRun
+            } else if t.created {
+                Phase::Creating
+            } else {
+                Phase::Active
+            },
+            client_token: client_token.clone(),
+        };
+        records.insert(next_seq(), r.clone());
+        Ok(r)
+    })?;
+    let out = answer(call, ty, &result, result.phase);
+    // Later reads see it settled, as a waiter polling after creation would.
+    call.records(|records| {
+        if let Some(r) = records.values_mut().find(|r| r.id == result.id && r.ty == ty) {
+            if r.phase == Phase::Creating {
+                r.phase = Phase::Active;
+            }
+        }
+    });
+    Ok(out)
+}
+
+/// The id prefix of a noun without a modeled pattern: its initials (`FileSystem` → `fs`).
+fn prefix(noun: &str) -> String {
+    let initials: String = noun.chars().filter(|c| c.is_ascii_uppercase()).collect::<String>().to_ascii_lowercase();
+    if initials.is_empty() {
+        noun.chars().take(3).collect::<String>().to_ascii_lowercase()
+    } else {
+        initials
+    }
+}
+
+/// Checks that the parents a create names exist; answers their names.
+fn check_parents(call: &Call, ty: usize, ids_given: &[(&str, &str)]) -> Result<Vec<String>, ServiceError> {
+    let mut names = Vec::new();
+    for (member, value) in ids_given {
+        for (pty, p) in call.catalog.types.iter().enumerate() {
+            if pty == ty || !p.created || !p.engine_owned || !names_itself(member, &p.noun) || member.eq_ignore_ascii_case("name") {
+                continue;
+            }
+            if !member.to_ascii_lowercase().starts_with(&p.noun.to_ascii_lowercase()) {
+                continue;
+            }
+            let parent = call.records(|records| records.values().find(|r| r.ty == pty && r.is_named(value)).map(|r| r.name.clone().unwrap_or_else(|| r.id.clone())));
+            match parent {
+                Some(n) => names.push(n),
+                None => return Err(not_found(call, &p.noun, &format!("'{value}'"))),
+            }
+        }
+    }
+    Ok(names)
+}
+
+fn read(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
+    let t = call.ty(ty);
+    let ids = identifiers(call, node);
+    let found = call.records(|records| {
+        if ids.is_empty() {
+            records.values().find(|r| r.ty == ty).cloned()
+        } else {
+            find(records, ty, &t.noun, &ids).map(|(_, r)| r.clone())
+        }
+    });
+    match found {
+        Some(r) => Ok(answer(call, ty, &r, r.phase)),
+        // A setting never written reads as its defaults.
+        None if ids.is_empty() && !t.created => Ok(default_value(call.schema, call.op.output, 0)),
+        None => Err(not_found(call, &t.noun, &describe_ids(&ids))),
+    }
+}
+
+fn update(call: &Call, ty: usize, mut node: Node) -> Result<Value, ServiceError> {
+    let t = call.ty(ty).clone();
+    strip_controls(&mut node);
+    let mut new_tags = None;
+    if let Node::Struct(fields) = &mut node {
+        if let Some(pos) = fields.iter().position(|(k, _)| is_tags_member(k)) {
+            new_tags = Some(tag_pairs(&fields.remove(pos).1));
+        }
+    }
+    let ids = identifiers(call, &node);
+    let updated = call.records(|records| {
+        let hit = if ids.is_empty() { records.iter_mut().find(|(_, r)| r.ty == ty).map(|(k, r)| (*k, r)) } else { find(records, ty, &t.noun, &ids) };
+        match hit {
+            Some((_, r)) => {
+                r.fields.merge(node.clone());
+                if let Some(tags) = new_tags.clone() {
+                    merge_tags(&mut r.tags, tags);
+                }
+                r.updated = Timestamp::now();
+                Some(r.clone())
+            }
+            None => None,
+        }
+    });
+    match updated {
+        Some(r) => Ok(answer(call, ty, &r, r.phase)),
+        // Settings exist from the first write.
+        None if !t.created => create(call, ty, true, node),
+        None => Err(not_found(call, &t.noun, &describe_ids(&ids))),
+    }
+}
+
+fn delete(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
+    let t = call.ty(ty);
+    let ids = identifiers(call, node);
+    let removed = call.records(|records| {
+        let key = if ids.is_empty() { records.iter().find(|(_, r)| r.ty == ty).map(|(k, _)| *k) } else { find(records, ty, &t.noun, &ids).map(|(k, _)| k) };
+        key.and_then(|k| records.remove(&k))
+    });
+    match removed {
+        Some(r) => Ok(answer(call, ty, &r, Phase::Deleting)),
+        None => Err(not_found(call, &t.noun, &describe_ids(&ids))),
+    }
+}
+
+fn state(call: &Call, ty: usize, change: StateChange, node: &Node) -> Result<Value, ServiceError> {
+    let t = call.ty(ty).clone();
+    let ids = identifiers(call, node);
+    let phase = match change {
+        StateChange::Start | StateChange::Enable | StateChange::Reboot => Phase::Active,
+        StateChange::Stop => Phase::Stopped,
+        StateChange::Disable => Phase::Disabled,
+        StateChange::Cancel => Phase::Cancelled,
+    };
+    let changed = call.records(|records| {
+        let hit = if ids.is_empty() { records.iter_mut().find(|(_, r)| r.ty == ty).map(|(k, r)| (*k, r)) } else { find(records, ty, &t.noun, &ids) };
+        hit.map(|(_, r)| {
+            r.phase = phase;
+            r.updated = Timestamp::now();
+            r.clone()
+        })
+    });
+    match changed {
+        Some(r) => Ok(answer(call, ty, &r, r.phase)),
+        // Enabling a setting writes it.
+        None if !t.created => {
+            let v = create(call, ty, true, node.clone())?;
+            call.records(|records| {
+                if let Some(r) = records.values_mut().rev().find(|r| r.ty == ty) {
+                    r.phase = phase;
+                }
+            });
+            Ok(v)
+        }
+        None => Err(not_found(call, &t.noun, &describe_ids(&ids))),
+    }
+}
+
+fn list(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
+    let t = call.ty(ty).clone();
+    let noun = t.noun.as_str();
+    let ids = identifiers(call, node);
+    let lists = identifier_lists(call, node);
+    let paginated = call.op.paginated;
+    let start: u64 = paginated
+        .and_then(|p| p.input_token)
+        .and_then(|m| node.get(m, "").and_then(Node::as_str))
+        .and_then(|tok| base64::engine::general_purpose::STANDARD.decode(tok).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let page = paginated
+        .and_then(|p| p.page_size)
+        .and_then(|m| node.get(m, "").and_then(|n| match n {
+            Node::Scalar(Value::Int(i)) => Some(*i),
+            _ => None,
+        }))
+        .filter(|n| *n > 0)
+        .unwrap_or(100) as usize;
+    let (items, next): (Vec<Record>, Option<u64>) = call.records(|records| {
+        let mut it = records.range(start..).filter(|(_, r)| r.ty == ty && matches(r, noun, &ids, &lists));
+        let items: Vec<Record> = it.by_ref().take(page).map(|(_, r)| r.clone()).collect();
+        let next = it.next().map(|(k, _)| *k);
+        (items, next)
+    });
+    // A request naming one resource that does not exist is an error, not an empty list.
+    if items.is_empty() && start == 0 && ids.iter().any(|(m, _)| names_itself(m, noun)) && t.created {
+        return Err(not_found(call, noun, &describe_ids(&ids)));
+    }
+    let out_shape = call.schema.shape(call.op.output);
+    let items_member = paginated.and_then(|p| p.items).map(|i| i.split('.').next().unwrap_or(i));
+    let list_index = out_shape
+        .members
+        .iter()
+        .position(|m| Some(m.name) == items_member)
+        .or_else(|| out_shape.members.iter().position(|m| is_list_of(call.schema, m.target, noun)))
+        .or_else(|| out_shape.members.iter().position(|m| call.schema.shape(m.target).kind == ShapeKind::List && !is_tags_member(m.name)));
+    let mut fields = Vec::new();
+    if let Some(i) = list_index {
+        let m = &out_shape.members[i];
+        let elem = call.schema.shape(m.target).members.first().map(|e| e.target);
+        if let Some(elem) = elem {
+            let values = items.iter().filter_map(|r| list_item(call, ty, r, elem, m.name)).collect();
+            fields.push((i as u16, Value::List(values)));
+        }
+    }
+    if let (Some(next), Some(tok)) = (next, paginated.and_then(|p| p.output_token)) {
+        if let Some(i) = out_shape.member_index(tok.split('.').next().unwrap_or(tok)) {
+            fields.push((i as u16, Value::String(base64::engine::general_purpose::STANDARD.encode(next.to_string()))));
+        }
+    }
+    let mut v = Value::Struct(fields);
+    fill_required(call.schema, call.op.output, &mut v, 0);
+    Ok(v)
+}
+
+fn is_list_of(schema: &ServiceSchema, shape: ShapeId, noun: &str) -> bool {
+    let s = schema.shape(shape);
+    s.kind == ShapeKind::List
+        && s.members.first().is_some_and(|e| {
+            let es = schema.shape(e.target);
+            es.name.starts_with(noun) || singulars(s.name).iter().any(|x| x.starts_with(noun))
+        })
+}
+
+/// One list entry: a structure filled from the record, or the identifier the list holds.
+fn list_item(call: &Call, ty: usize, r: &Record, elem: ShapeId, member: &str) -> Option<Value> {
+    let es = call.schema.shape(elem);
+    match es.kind {
+        ShapeKind::Structure => Some(resource_struct(call, ty, r, r.phase, elem, 1)),
+        ShapeKind::String | ShapeKind::Enum => {
+            let lower = member.to_ascii_lowercase();
+            let v = if lower.contains("arn") {
+                r.arn.clone()
+            } else if lower.ends_with("ids") || lower.contains("identifier") {
+                r.id.clone()
+            } else {
+                r.name.clone().unwrap_or_else(|| r.id.clone())
+            };
+            Some(Value::String(v))
+        }
+        _ => None,
+    }
+}
+
+fn batch_read(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
+    let noun = call.ty(ty).noun.clone();
+    let lists = identifier_lists(call, node);
+    let found: Vec<Record> = call.records(|records| {
+        records.values().filter(|r| r.ty == ty && !lists.is_empty() && matches(r, &noun, &[], &lists)).cloned().collect()
+    });
+    let out_shape = call.schema.shape(call.op.output);
+    let mut fields = Vec::new();
+    if let Some(i) = out_shape.members.iter().position(|m| is_list_of(call.schema, m.target, &noun) && !m.name.contains("NotFound")) {
+        let m = &out_shape.members[i];
+        if let Some(elem) = call.schema.shape(m.target).members.first() {
+            fields.push((i as u16, Value::List(found.iter().filter_map(|r| list_item(call, ty, r, elem.target, m.name)).collect())));
+        }
+    }
+    // The names asked for that matched nothing, where the output has a place for them.
+    let missing: Vec<Value> = lists
+        .iter()
+        .flat_map(|(_, vs)| vs.iter())
+        .filter(|v| !found.iter().any(|r| r.is_named(v)))
+        .map(|v| Value::String(v.to_string()))
+        .collect();
+    if let Some(i) = out_shape.members.iter().position(|m| {
+        m.name.contains("NotFound") && call.schema.shape(m.target).members.first().is_some_and(|e| call.schema.shape(e.target).kind == ShapeKind::String)
+    }) {
+        fields.push((i as u16, Value::List(missing)));
+    }
+    let mut v = Value::Struct(fields);
+    fill_required(call.schema, call.op.output, &mut v, 0);
+    Ok(v)
+}
+
+fn absent(call: &Call, list: bool, node: &Node) -> Result<Value, ServiceError> {
+    if list {
+        return Ok(default_value(call.schema, call.op.output, 0));
+    }
+    let (_, _, noun) = crate::words::split_verb(call.op.name);
+    Err(not_found(call, crate::words::base_noun(noun), &describe_ids(&identifiers(call, node))))
+}
+
+// ------------------------------------------------------------------ tags
+
+fn tags(call: &Call, plan: Plan, node: &Node) -> Result<Value, ServiceError> {
+    let target = identifiers(call, node).first().map(|(_, v)| v.to_string()).ok_or_else(|| {
+        ServiceError::new("ValidationException", 400, "The request names no resource to tag")
+    })?;
+    let input = call.input_shape();
+    let new_tags: Vec<(String, String)> = node
+        .fields()
+        .iter()
+        .filter(|(k, _)| input.member(k).is_some_and(|m| is_tags_member(m.name) || m.name.eq_ignore_ascii_case("Tag")))
+        .flat_map(|(_, v)| tag_pairs(v))
+        .collect();
+    let keys: Vec<String> = node
+        .fields()
+        .iter()
+        .filter(|(k, _)| k.to_ascii_lowercase().contains("key"))
+        .flat_map(|(_, v)| match v {
+            Node::List(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+        .chain(new_tags.iter().map(|(k, _)| k.clone()))
+        .collect();
+    let current = call.records(|records| {
+        let r = records.values_mut().find(|r| r.is_named(&target))?;
+        match plan {
+            Plan::Tag => merge_tags(&mut r.tags, new_tags.clone()),
+            Plan::Untag => r.tags.retain(|(k, _)| !keys.contains(k)),
+            _ => {}
+        }
+        Some(r.tags.clone())
+    });
+    let Some(current) = current else {
+        return Err(not_found(call, "Resource", &format!("'{target}'")));
+    };
+    let out_shape = call.schema.shape(call.op.output);
+    let mut fields = Vec::new();
+    if plan == Plan::ListTags {
+        if let Some(i) = out_shape.members.iter().position(|m| is_tags_member(m.name)).or_else(|| {
+            out_shape.members.iter().position(|m| matches!(call.schema.shape(m.target).kind, ShapeKind::List | ShapeKind::Map))
+        }) {
+            if let Some(v) = tags_value(call.schema, out_shape.members[i].target, &current) {
+                fields.push((i as u16, v));
+            }
+        }
+    }
+    let mut v = Value::Struct(fields);
+    fill_required(call.schema, call.op.output, &mut v, 0);
+    Ok(v)
+}
+
+fn tags_value(schema: &ServiceSchema, shape: ShapeId, tags: &[(String, String)]) -> Option<Value> {
+    let node = Node::Map(tags.iter().map(|(k, v)| (k.clone(), Node::str(v.clone()))).collect());
+    let s = schema.shape(shape);
+    if s.kind == ShapeKind::List && s.members.first().and_then(|e| key_value_members(schema, e.target)).is_none() {
+        return None;
+    }
+    to_value(schema, shape, &node, "")
+}
+
+// ------------------------------------------------------------------ answers
+
+/// The operation's output for one record.
+fn answer(call: &Call, ty: usize, r: &Record, phase: Phase) -> Value {
+    let mut v = resource_struct(call, ty, r, phase, call.op.output, 0);
+    fill_required(call.schema, call.op.output, &mut v, 0);
+    v
+}
+
+/// Fills `shape` from a record: stored fields by name, then what the engine
+/// knows of every resource (ARN, id, name, status, times, tags, owner), then
+/// members that hold the whole resource (`{ "Cluster": {…} }`).
+fn resource_struct(call: &Call, ty: usize, r: &Record, phase: Phase, shape: ShapeId, depth: usize) -> Value {
+    let schema = call.schema;
+    let noun = call.ty(ty).noun.as_str();
+    let s = schema.shape(shape);
+    let mut out = Vec::new();
+    for (i, m) in s.members.iter().enumerate() {
+        if matches!(m.location, Location::ResponseCode) {
+            continue;
+        }
+        let target = schema.shape(m.target);
+        let stored = r.fields.get(m.name, noun).and_then(|n| to_value(schema, m.target, n, noun));
+        let v = stored
+            .or_else(|| known_field(call, r, phase, m.name, m.target, noun))
+            .or_else(|| {
+                (depth < 2 && holds_resource(schema, m.name, m.target, noun)).then(|| match target.kind {
+                    ShapeKind::Structure => resource_struct(call, ty, r, phase, m.target, depth + 1),
+                    _ => {
+                        let elem = target.members[0].target;
+                        Value::List(vec![resource_struct(call, ty, r, phase, elem, depth + 1)])
+                    }
+                })
+            });
+        if let Some(v) = v {
+            out.push((i as u16, v));
+        }
+    }
+    Value::Struct(out)
+}
+
+/// Whether an output member holds the resource as a whole: a structure named
+/// for it (`Cluster`, `ClusterInfo`, `FileSystemDescription`), or a list of them.
+fn holds_resource(schema: &ServiceSchema, member: &str, target: ShapeId, noun: &str) -> bool {
+    let t = schema.shape(target);
+    let named = |name: &str| name.to_ascii_lowercase().starts_with(&noun.to_ascii_lowercase());
+    match t.kind {
+        ShapeKind::Structure => !t.is_error() && (named(member) || named(t.name)),
+        ShapeKind::List => t.members.first().is_some_and(|e| {
+            let es = schema.shape(e.target);
+            es.kind == ShapeKind::Structure && (named(es.name) || named(member)) && singulars(member).iter().any(|x| named(x))
+        }),
+        _ => false,
+    }
+}
+
+/// What every resource has, by the member names AWS gives it.
+fn known_field(call: &Call, r: &Record, phase: Phase, member: &str, target: ShapeId, noun: &str) -> Option<Value> {
+    let schema = call.schema;
+    let t = schema.shape(target);
+    let lower = member.to_ascii_lowercase();
+    let n = noun.to_ascii_lowercase();
+    let rel = lower.strip_prefix(&n).filter(|x| !x.is_empty()).unwrap_or(&lower).to_string();
+    match t.kind {
+        ShapeKind::String | ShapeKind::Enum => {
+            let s = match rel.as_str() {
+                "arn" | "resourcearn" => r.arn.clone(),
+                "id" | "identifier" | "resourceid" => r.id.clone(),
+                "name" => r.name.clone().unwrap_or_else(|| r.id.clone()),
+                "status" | "state" | "lifecyclestate" | "statuscode" => status_value(t, phase)?,
+                _ if lower.ends_with("status") || lower.ends_with("state") => status_value(t, phase)?,
+                _ if phase == Phase::NotRun && (lower.contains("reason") || lower.ends_with("message") || lower.contains("error")) => {
+                    format!("Simfra records this {} but does not run it", words(noun).to_lowercase())
+                }
+                "ownerid" | "accountid" | "owneraccount" | "owneraccountid" | "awsaccountid" | "owner" => call.ctx.account_id.clone(),
+                "region" | "awsregion" => call.ctx.region.clone(),
+                _ => return None,
+            };
+            Some(Value::String(s))
+        }
+        ShapeKind::Timestamp => {
+            if lower.contains("creat") {
+                Some(Value::Timestamp(r.created))
+            } else if lower.contains("modif") || lower.contains("updat") || lower.contains("lastchange") {
+                Some(Value::Timestamp(r.updated))
+            } else {
+                None
+            }
+        }
+        ShapeKind::List | ShapeKind::Map if is_tags_member(member) => tags_value(schema, target, &r.tags),
+        _ => None,
+    }
+}
+
+/// A status field's value for a phase: the enum value AWS uses for it, where the enum has one.
+fn status_value(shape: &Shape, phase: Phase) -> Option<String> {
+    let preferred: &[&str] = match phase {
+        Phase::Creating => &["CREATING", "PENDING", "CREATE_IN_PROGRESS", "PROVISIONING", "IN_PROGRESS", "INPROGRESS", "STARTING"],
+        Phase::Active => &[
+            "ACTIVE", "AVAILABLE", "READY", "ENABLED", "CREATED", "RUNNING", "INSERVICE", "IN_SERVICE", "ISSUED", "DEPLOYED",
+            "SUCCEEDED", "SUCCESS", "COMPLETED", "COMPLETE", "HEALTHY", "OK", "VALID", "PUBLISHED", "ONLINE", "UP", "IDLE",
+            "CREATE_COMPLETE", "APPROVED", "ASSOCIATED", "ATTACHED", "CONNECTED",
+        ],
+        Phase::Stopped => &["STOPPED", "STOPPING", "INACTIVE", "PAUSED", "SUSPENDED", "DISABLED"],
+        Phase::Disabled => &["DISABLED", "INACTIVE", "STOPPED"],
+        Phase::Cancelled => &["CANCELLED", "CANCELED", "CANCELLING", "STOPPED", "ABORTED"],
+        Phase::Deleting => &["DELETING", "DELETE_IN_PROGRESS", "DELETED", "DISASSOCIATING", "DETACHING"],
+        Phase::NotRun => &["FAILED", "ERROR", "CANCELLED", "CANCELED", "ABORTED", "STOPPED"],
+    };
+    if shape.kind == ShapeKind::Enum {
+        let norm = |v: &str| v.to_ascii_uppercase().replace(['-', ' '], "_");
+        for p in preferred {
+            if let Some(v) = shape.enum_values.iter().find(|v| norm(v) == *p || norm(v).replace('_', "") == p.replace('_', "")) {
+                return Some(v.to_string());
+            }
+        }
+        // Creating with no transitional value: report the settled one.
+        if phase == Phase::Creating {
+            return status_value(shape, Phase::Active);
+        }
+        return None;
+    }
+    Some(preferred[0].to_string())
+}
+
+/// Required output members still missing get their type's zero value, so
+/// every answer is complete in the model's terms.
+fn fill_required(schema: &ServiceSchema, shape: ShapeId, v: &mut Value, depth: usize) {
+    let s = schema.shape(shape);
+    if s.kind != ShapeKind::Structure || depth > 4 {
+        return;
+    }
+    for (i, m) in s.members.iter().enumerate() {
+        if !m.is_required() || matches!(m.location, Location::ResponseCode) {
+            continue;
+        }
+        match v.field_mut(i) {
+            Some(child) => fill_required(schema, m.target, child, depth + 1),
+            None => v.set_field(i, default_value(schema, m.target, depth + 1)),
+        }
+    }
+}
+
+fn default_value(schema: &ServiceSchema, shape: ShapeId, depth: usize) -> Value {
+    let s = schema.shape(shape);
+    match s.kind {
+        ShapeKind::String => Value::String(String::new()),
+        ShapeKind::Enum => Value::String(s.enum_values.first().unwrap_or(&"").to_string()),
+        ShapeKind::Boolean => Value::Bool(false),
+        k if k.is_integer() => Value::Int(0),
+        ShapeKind::Float | ShapeKind::Double => Value::Float(0.0),
+        ShapeKind::BigInteger | ShapeKind::BigDecimal => Value::BigNumber("0".into()),
+        ShapeKind::Timestamp => Value::Timestamp(Timestamp::now()),
+        ShapeKind::Blob => Value::Blob(Default::default()),
+        ShapeKind::List => Value::List(Vec::new()),
+        ShapeKind::Map => Value::Map(Vec::new()),
+        ShapeKind::Document => Value::Document(Default::default()),
+        _ => {
+            let mut v = Value::empty_struct();
+            fill_required(schema, shape, &mut v, depth);
+            v
+        }
+    }
+}

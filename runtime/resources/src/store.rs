@@ -1,0 +1,88 @@
+//! The engine's records: per account and region (per account for global
+//! services), per service, in creation order.
+
+use crate::node::Node;
+use simfra_model::Timestamp;
+use simfra_store::Scoped;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// Where a resource is in its lifecycle; its status field is read from this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Creating,
+    Active,
+    Stopped,
+    Disabled,
+    Cancelled,
+    Deleting,
+    /// A run Simfra recorded but does not carry out.
+    NotRun,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Index of its type in the service's catalog.
+    pub ty: usize,
+    /// The fields it was written with (control members such as tokens left out).
+    pub fields: Node,
+    /// The name the caller gave it, if any.
+    pub name: Option<String>,
+    pub id: String,
+    pub arn: String,
+    pub tags: Vec<(String, String)>,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+    pub phase: Phase,
+    /// The idempotency token it was created with.
+    pub client_token: Option<String>,
+}
+
+impl Record {
+    /// Whether `v` names this record (its name, id or ARN).
+    pub fn is_named(&self, v: &str) -> bool {
+        self.name.as_deref() == Some(v) || self.id == v || self.arn == v
+    }
+}
+
+/// One service's records in one scope, by sequence number (creation order).
+pub type Records = BTreeMap<u64, Record>;
+
+#[derive(Default)]
+pub struct ScopeState {
+    pub services: Mutex<HashMap<&'static str, Records>>,
+}
+
+fn scopes() -> &'static Scoped<ScopeState> {
+    static S: OnceLock<Scoped<ScopeState>> = OnceLock::new();
+    S.get_or_init(Scoped::new)
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(1);
+
+pub fn next_seq() -> u64 {
+    SEQ.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Runs `f` on a service's records in (account, region).
+pub fn with_records<R>(account: &str, region: &str, service: &'static str, f: impl FnOnce(&mut Records) -> R) -> R {
+    let scope = scopes().get(account, region);
+    let mut services = scope.services.lock().unwrap_or_else(|e| e.into_inner());
+    f(services.entry(service).or_default())
+}
+
+/// Every tagged record of every service, for the Resource Groups Tagging API:
+/// (account, region, service, ARN, tags).
+pub fn tagged() -> Vec<(String, String, &'static str, String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for ((account, region), scope) in scopes().all() {
+        let services = scope.services.lock().unwrap_or_else(|e| e.into_inner());
+        for (service, records) in services.iter() {
+            for r in records.values() {
+                out.push((account.clone(), region.clone(), *service, r.arn.clone(), r.tags.clone()));
+            }
+        }
+    }
+    out
+}
