@@ -135,7 +135,7 @@ fn arn_account(arn: &str) -> Option<&str> {
 /// Root, or a session of root's (GetSessionToken).
 fn is_root(cred: &Credential) -> bool {
     match &cred.principal {
-        PrincipalKind::Root => true,
+        PrincipalKind::Root | PrincipalKind::RootSession { .. } => true,
         PrincipalKind::UserSession { parent } => **parent == PrincipalKind::Root,
         _ => false,
     }
@@ -167,6 +167,14 @@ fn view(cred: &Credential) -> PrincipalView {
             username: None,
             policies: None,
             session: Vec::new(),
+            session_tags: Vec::new(),
+        },
+        PrincipalKind::RootSession { task_policies } => PrincipalView {
+            principal_arn_key: cred.principal_arn.clone(),
+            principal_type: "Account",
+            username: None,
+            policies: None,
+            session: task_policies.clone(),
             session_tags: Vec::new(),
         },
         PrincipalKind::User { name, .. } => PrincipalView {

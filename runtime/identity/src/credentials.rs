@@ -29,6 +29,9 @@ pub enum PrincipalKind {
     FederatedUser { name: String, parent_user: String, session_policies: Vec<(String, Arc<Policy>)> },
     /// GetSessionToken: the user's (or root's) own permissions, temporary keys.
     UserSession { parent: Box<PrincipalKind> },
+    /// AssumeRoot: a member account's root user for one privileged task,
+    /// limited by the task policy (`arn:aws:iam::aws:policy/root-task/…`).
+    RootSession { task_policies: Vec<(String, Arc<Policy>)> },
 }
 
 /// One access key.

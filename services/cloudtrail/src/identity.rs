@@ -34,8 +34,9 @@ pub fn resolve(access_key_id: &str) -> Option<Caller> {
             });
             caller.session_created = issued();
         }
-        // GetSessionToken: the user's (or root's) own identity, in a session.
-        PrincipalKind::UserSession { .. } => caller.session_created = issued(),
+        // GetSessionToken: the user's (or root's) own identity, in a session;
+        // AssumeRoot: the member account's root, in a session.
+        PrincipalKind::UserSession { .. } | PrincipalKind::RootSession { .. } => caller.session_created = issued(),
     }
     Some(caller)
 }

@@ -1,6 +1,7 @@
 //! AWS STS over the shared identity store: who is calling, and temporary
 //! credentials for roles (AssumeRole, …WithWebIdentity, …WithSAML), users
-//! (GetSessionToken) and federated users (GetFederationToken). Issued keys go
+//! (GetSessionToken), federated users (GetFederationToken) and an
+//! organization member's root user (AssumeRoot). Issued keys go
 //! into `simfra_identity::credentials()`, so they sign requests right away and
 //! stop working when they expire.
 //!
@@ -10,7 +11,12 @@
 //! weigh: unsigned web-identity callers and relaxed-mode unknown keys. Root
 //! users may not assume roles at all.
 
+mod c14n;
 mod federation;
+mod root;
+mod saml;
+mod xml;
+mod xmldsig;
 
 use base64::Engine;
 use simfra_gen_sts::types::*;
@@ -111,6 +117,8 @@ struct RoleSession<'a> {
     source_identity: Option<String>,
     /// Role chaining (a role session assuming a role) is limited to one hour.
     chained: bool,
+    /// The session ends then at the latest (a SAML assertion's SessionNotOnOrAfter).
+    not_after: Option<i64>,
 }
 
 struct Issued {
@@ -120,7 +128,7 @@ struct Issued {
 }
 
 fn check_session_name(name: &str) -> Result<(), ServiceError> {
-    let ok = (2..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"=,.@-_".contains(&b));
+    let ok = (2..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"+=,.@-_".contains(&b));
     if ok {
         Ok(())
     } else {
@@ -154,7 +162,7 @@ fn issue_role_session(s: RoleSession, trust_check: impl Fn(&Policy) -> bool, den
     }
     let (session, packed) = session_policies(&account, s.policy, s.policy_arns)?;
     let now = now_secs();
-    let expires = now + duration as i64;
+    let expires = s.not_after.map_or(now + duration as i64, |t| t.min(now + duration as i64));
     let akid = ids::access_key_id("ASIA");
     let secret = ids::secret_access_key();
     let token = ids::session_token();
@@ -204,12 +212,78 @@ fn tags_of(tags: Option<&[Tag]>) -> Vec<(String, String)> {
     tags.unwrap_or(&[]).iter().map(|t| (t.key.clone(), t.value.clone())).collect()
 }
 
+/// AWS's limit on the base64 SAML response.
+const MAX_SAML_ASSERTION_LEN: usize = 100_000;
+
+/// What the AWS attributes of a SAML assertion make of the session.
+struct SamlSessionClaims {
+    session_name: String,
+    duration: i32,
+    tags: Vec<(String, String)>,
+    transitive_tag_keys: Vec<String>,
+    source_identity: Option<String>,
+}
+
+impl SamlSessionClaims {
+    fn read(assertion: &saml::Assertion, requested: Option<i32>, now: i64) -> Result<SamlSessionClaims, ServiceError> {
+        let single = |name: &str| assertion.attribute(name).and_then(|v| v.first()).map(String::as_str);
+        let session_name = single(saml::SESSION_NAME_ATTRIBUTE).ok_or_else(|| saml::invalid("RoleSessionName is required in AuthnResponse"))?;
+        if check_session_name(session_name).is_err() {
+            return Err(saml::invalid("RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}"));
+        }
+        // DurationSeconds (one hour by default), no longer than the
+        // SessionDuration attribute allows.
+        let mut duration = requested.unwrap_or(3600);
+        if let Some(text) = single(saml::SESSION_DURATION_ATTRIBUTE) {
+            let allowed = text
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|d| (900..=43200).contains(d))
+                .ok_or_else(|| saml::invalid("SessionDuration in AuthnResponse must be an integer between 900 and 43200"))?;
+            duration = duration.min(allowed);
+        }
+        if assertion.session_not_on_or_after.is_some_and(|t| t <= now) {
+            return Err(ServiceError::new("ExpiredTokenException", 400, "The SAML session has expired (SessionNotOnOrAfter)."));
+        }
+
+        let tags = assertion.principal_tags();
+        if tags.len() > 50 {
+            return Err(saml::invalid("The number of session tags in AuthnResponse exceeds the limit of 50"));
+        }
+        for (i, (k, v)) in tags.iter().enumerate() {
+            if k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256 || k.to_ascii_lowercase().starts_with("aws:") {
+                return Err(saml::invalid(format!("The session tag '{k}' in AuthnResponse is not valid")));
+            }
+            if tags[..i].iter().any(|(other, _)| other.eq_ignore_ascii_case(k)) {
+                return Err(saml::invalid(format!("Duplicate session tag key '{k}' in AuthnResponse")));
+            }
+        }
+        let transitive_tag_keys: Vec<String> = assertion.attribute(saml::TRANSITIVE_TAG_KEYS_ATTRIBUTE).unwrap_or(&[]).to_vec();
+        if let Some(k) = transitive_tag_keys.iter().find(|k| !tags.iter().any(|(t, _)| t.eq_ignore_ascii_case(k))) {
+            return Err(saml::invalid(format!("Transitive tag key '{k}' in AuthnResponse is not a session tag")));
+        }
+        let source_identity = single(saml::SOURCE_IDENTITY_ATTRIBUTE).map(str::to_string);
+        if let Some(si) = &source_identity {
+            let ok = (2..=64).contains(&si.len())
+                && !si.to_ascii_lowercase().starts_with("aws:")
+                && si.bytes().all(|b| b.is_ascii_alphanumeric() || b"+=,.@-_".contains(&b));
+            if !ok {
+                return Err(saml::invalid("SourceIdentity in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with aws:"));
+            }
+        }
+        Ok(SamlSessionClaims { session_name: session_name.to_string(), duration, tags, transitive_tag_keys, source_identity })
+    }
+}
+
 #[simfra_model::async_trait]
 impl StsApi for Sts {
     fn implemented(&self) -> &'static [&'static str] {
         &[
             "AssumeRole",
+            "AssumeRoleWithSAML",
             "AssumeRoleWithWebIdentity",
+            "AssumeRoot",
             "DecodeAuthorizationMessage",
             "GetAccessKeyInfo",
             "GetCallerIdentity",
@@ -284,6 +358,7 @@ impl StsApi for Sts {
                 tags,
                 source_identity: input.source_identity.clone(),
                 chained,
+                not_after: None,
             },
             |trust| {
                 (gateway_checked || trust_allows(trust, &req))
@@ -329,6 +404,7 @@ impl StsApi for Sts {
                 tags: Vec::new(),
                 source_identity: None,
                 chained: false,
+                not_after: None,
             },
             |trust| {
                 trust_allows(trust, &req)
@@ -343,6 +419,175 @@ impl StsApi for Sts {
             provider: Some(provider.reported),
             audience: token.audience.first().cloned(),
             source_identity: None,
+        })
+    }
+
+    async fn assume_role_with_saml(
+        &self,
+        _ctx: &RequestContext,
+        input: AssumeRoleWithSamlRequest,
+    ) -> Result<AssumeRoleWithSamlResponse, AssumeRoleWithSamlError> {
+        let now = now_secs();
+        if input.saml_assertion.len() > MAX_SAML_ASSERTION_LEN {
+            return Err(validation(format!(
+                "1 validation error detected: Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to {MAX_SAML_ASSERTION_LEN}"
+            ))
+            .into());
+        }
+        let (account, _) = parse_role_arn(&input.role_arn).ok_or_else(|| validation(format!("{} is invalid", input.role_arn)))?;
+        // The provider: an IAM SAML provider of the role's account.
+        let provider_name = input
+            .principal_arn
+            .strip_prefix(&format!("arn:aws:iam::{account}:saml-provider/"))
+            .filter(|n| !n.is_empty() && !n.contains('/'));
+        let provider = provider_name
+            .and_then(|_| simfra_identity::iam::saml_provider(&account, &input.principal_arn))
+            .ok_or_else(|| saml::invalid(format!("SAML provider {} does not exist in the account of role {}", input.principal_arn, input.role_arn)))?;
+        if provider.valid_until <= now {
+            return Err(saml::invalid("The metadata of the SAML provider has expired (validUntil)").into());
+        }
+        let idp = saml::IdentityProvider::from_metadata(&provider.metadata)?;
+        let assertion = saml::verified_assertion(&input.saml_assertion, &idp)?;
+        assertion.check(&idp, now)?;
+
+        let denied = || access_denied("Not authorized to perform sts:AssumeRoleWithSAML".to_string());
+        if !assertion.offers_role(&input.role_arn, &input.principal_arn) {
+            return Err(denied().into());
+        }
+        let claims = SamlSessionClaims::read(&assertion, input.duration_seconds, now)?;
+
+        let name_qualifier = {
+            use sha1::Digest;
+            let digest = sha1::Sha1::digest(format!("{}{}/{}", assertion.issuer, account, provider.name).as_bytes());
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        };
+        let subject_type = assertion.subject_type();
+        let recipient = assertion.recipient.clone().unwrap_or_default();
+        let mut req = Request {
+            action: "sts:AssumeRoleWithSAML".into(),
+            resource: input.role_arn.clone(),
+            federated_provider: Some(provider.arn.clone()),
+            ..Default::default()
+        }
+        .with("SAML:aud", &[&recipient])
+        .with("SAML:iss", &[&assertion.issuer])
+        .with("SAML:sub", &[&assertion.subject])
+        .with("SAML:sub_type", &[&subject_type])
+        .with("SAML:namequalifier", &[&name_qualifier])
+        .with("SAML:doc", &[&format!("{account}/{}", provider.name)]);
+        for (k, v) in assertion.attribute_condition_keys() {
+            let refs: Vec<&str> = v.iter().map(String::as_str).collect();
+            req = req.with(&k, &refs);
+        }
+        for (k, v) in &claims.tags {
+            req = req.with(&format!("aws:RequestTag/{k}"), &[v]).with(&format!("aws:PrincipalTag/{k}"), &[v]);
+        }
+        if !claims.tags.is_empty() {
+            let keys: Vec<&str> = claims.tags.iter().map(|(k, _)| k.as_str()).collect();
+            req = req.with("aws:TagKeys", &keys);
+        }
+        if !claims.transitive_tag_keys.is_empty() {
+            let keys: Vec<&str> = claims.transitive_tag_keys.iter().map(String::as_str).collect();
+            req = req.with("sts:TransitiveTagKeys", &keys);
+        }
+        if let Some(si) = &claims.source_identity {
+            req = req.with("sts:SourceIdentity", &[si]);
+        }
+        let tagging = !claims.tags.is_empty();
+        let setting_source = claims.source_identity.is_some();
+        let issued = issue_role_session(
+            RoleSession {
+                role_arn: &input.role_arn,
+                session_name: &claims.session_name,
+                duration: Some(claims.duration),
+                policy: input.policy.as_deref(),
+                policy_arns: input.policy_arns.as_deref(),
+                tags: claims.tags.clone(),
+                source_identity: claims.source_identity.clone(),
+                chained: false,
+                not_after: assertion.session_not_on_or_after,
+            },
+            |trust| {
+                trust_allows(trust, &req)
+                    // Session tags and a source identity need their own actions in the trust policy.
+                    && (!tagging || trust_allows(trust, &Request { action: "sts:TagSession".into(), ..req.clone() }))
+                    && (!setting_source || trust_allows(trust, &Request { action: "sts:SetSourceIdentity".into(), ..req.clone() }))
+            },
+            denied,
+        )?;
+        Ok(AssumeRoleWithSamlResponse {
+            credentials: Some(issued.credentials),
+            assumed_role_user: Some(issued.assumed),
+            packed_policy_size: issued.packed,
+            subject: Some(assertion.subject.clone()),
+            subject_type: Some(subject_type),
+            issuer: Some(assertion.issuer.clone()),
+            audience: assertion.recipient.clone(),
+            name_qualifier: Some(name_qualifier),
+            source_identity: claims.source_identity,
+        })
+    }
+
+    async fn assume_root(&self, ctx: &RequestContext, input: AssumeRootRequest) -> Result<AssumeRootResponse, AssumeRootError> {
+        let principal_arn = caller_arn(ctx);
+        let me = caller(ctx).ok_or_else(|| access_denied(format!("User: {principal_arn} is not authorized to perform: sts:AssumeRoot")))?;
+        // "You cannot use root user credentials to call AssumeRoot."
+        let root_caller = match &me.principal {
+            PrincipalKind::Root => true,
+            PrincipalKind::UserSession { parent } => **parent == PrincipalKind::Root,
+            _ => false,
+        };
+        if root_caller {
+            return Err(access_denied("Root user credentials cannot be used to call AssumeRoot.".into()).into());
+        }
+        let target = root::target_account(&input.target_principal).ok_or_else(|| {
+            validation(format!(
+                "1 validation error detected: Value '{}' at 'targetPrincipal' failed to satisfy constraint: Member must be an account ID or an account root ARN",
+                input.target_principal
+            ))
+        })?;
+        let task_arn = input.task_policy_arn.arn.clone().unwrap_or_default();
+        let task_policy = root::task_policy(&task_arn)
+            .ok_or_else(|| validation(format!("The TaskPolicyArn {task_arn} is not a root task policy (arn:aws:iam::aws:policy/root-task/…).")))?;
+        let duration = input.duration_seconds.unwrap_or(root::MAX_DURATION);
+        if !(0..=root::MAX_DURATION).contains(&duration) {
+            return Err(validation(format!(
+                "1 validation error detected: Value '{duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value {} {}",
+                if duration < 0 { "greater than or equal to" } else { "less than or equal to" },
+                if duration < 0 { 0 } else { root::MAX_DURATION }
+            ))
+            .into());
+        }
+        root::may_assume_root(&me.account_id, target).map_err(|why| {
+            access_denied(format!("User: {principal_arn} is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::{target}:root. {why}"))
+        })?;
+        // The member's root user, limited by the task policy as a session policy.
+        let now = now_secs();
+        let akid = ids::access_key_id("ASIA");
+        let secret = ids::secret_access_key();
+        let token = ids::session_token();
+        let expires = now + duration as i64;
+        credentials().purge_expired(now);
+        credentials().insert(Credential {
+            access_key_id: akid.clone(),
+            secret_access_key: secret.clone(),
+            account_id: target.to_string(),
+            principal_arn: format!("arn:aws:iam::{target}:root"),
+            user_id: target.to_string(),
+            principal: PrincipalKind::RootSession { task_policies: vec![(task_arn, task_policy)] },
+            session_token: Some(token.clone()),
+            expires_at: Some(expires),
+            issued_at: Some(now),
+            active: true,
+        });
+        // A source identity set on the calling session carries over.
+        let source_identity = match me.principal {
+            PrincipalKind::AssumedRole { source_identity, .. } => source_identity,
+            _ => None,
+        };
+        Ok(AssumeRootResponse {
+            credentials: Some(Credentials { access_key_id: akid, secret_access_key: secret, session_token: token, expiration: Timestamp::from_secs(expires) }),
+            source_identity,
         })
     }
 

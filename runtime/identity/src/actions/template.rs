@@ -191,7 +191,8 @@ impl Source {
             What::Region => vec![ctx.region.to_string()],
             What::Account => vec![ctx.account.to_string()],
             What::Caller => match ctx.caller {
-                Some(arn) if arn.split(':').nth(5).is_some_and(|r| r.starts_with("user/")) => vec![arn.to_string()],
+                // An IAM user, or the root user (AssumeRoot's task policies name `arn:aws:iam::*:root`).
+                Some(arn) if arn.split(':').nth(5).is_some_and(|r| r.starts_with("user/") || r == "root") => vec![arn.to_string()],
                 _ => return None,
             },
             What::Literal(s) => vec![s.clone()],
