@@ -379,28 +379,31 @@ def test_malformed_json_is_a_serialization_error_and_the_server_stays_up(simfra_
 
 
 def test_unimplemented_operation_answers_501_naming_it(make_client, last_request):
+    # Neither hand-written (KMS is not yet) nor servable from stored state
+    # (the resource engine serves KMS's CreateKey, but random bytes are computed).
     kms = make_client("kms")
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        kms.create_key()
+        kms.generate_random(NumberOfBytes=16)
     response = e.value.response
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 501
-    # The server's own message, not botocore's "when calling the CreateKey operation".
+    # The server's own message, not botocore's "when calling the GenerateRandom operation".
     message = response["Error"]["Message"]
-    assert "CreateKey" in message and "kms" in message
+    assert "GenerateRandom" in message and "kms" in message
     entry = last_request()
-    assert (entry["service"], entry["operation"], entry["status"]) == ("kms", "CreateKey", 501)
+    assert (entry["service"], entry["operation"], entry["status"]) == ("kms", "GenerateRandom", 501)
 
 
-# One operation without a hand-written handler per wire protocol: botocore's
-# own error parser must find the code and the server's message in each.
+# One operation per wire protocol that neither a hand-written service nor the
+# resource engine serves (AWS computes the answer): botocore's own error
+# parser must find the code and the server's message in each.
 UNIMPLEMENTED = [
-    ("awsJson1_0", "dynamodb", None, "list_backups", {}, "ListBackups"),
-    ("awsJson1_1", "kms", None, "list_keys", {}, "ListKeys"),
-    ("awsQuery", "cloudformation", None, "list_stacks", {}, "ListStacks"),
-    ("ec2Query", "ec2", None, "describe_instances", {}, "DescribeInstances"),
-    ("restXml", "route53", None, "list_hosted_zones", {}, "ListHostedZones"),
+    ("awsJson1_0", "dynamodb", None, "describe_limits", {}, "DescribeLimits"),
+    ("awsJson1_1", "kms", None, "generate_random", {"NumberOfBytes": 8}, "GenerateRandom"),
+    ("awsQuery", "cloudformation", None, "describe_account_limits", {}, "DescribeAccountLimits"),
+    ("ec2Query", "ec2", None, "describe_account_attributes", {}, "DescribeAccountAttributes"),
+    ("restXml", "route53", None, "get_account_limit", {"Type": "MAX_HEALTH_CHECKS_BY_OWNER"}, "GetAccountLimit"),
     ("restJson1", "lambda", None, "get_account_settings", {}, "GetAccountSettings"),
-    ("rpcv2Cbor", "cloudwatch", "smithy-rpc-v2-cbor", "describe_alarms", {}, "DescribeAlarms"),
+    ("rpcv2Cbor", "cloudwatch", "smithy-rpc-v2-cbor", "get_metric_widget_image", {"MetricWidget": "{}"}, "GetMetricWidgetImage"),
 ]
 
 

@@ -9,8 +9,11 @@ use simfra_model::{ServiceSchema, ShapeKind};
 pub struct ResourceType {
     /// The noun as operations spell it (`DBCluster`).
     pub noun: String,
-    /// The type as ARNs spell it (`db-cluster`).
+    /// The type as ARNs spell it (`db-cluster`, or what the model's ARN
+    /// patterns say: `apis` for AppSync's GraphqlApi).
     pub arn_type: String,
+    /// What follows the type in the ARN: `/` mostly, `:` for RDS-style ARNs.
+    pub arn_separator: char,
     /// Whether a `Create…`-like operation makes it (else only `Put`/`Update`
     /// write it: a configuration document or account setting).
     pub created: bool,
@@ -20,6 +23,9 @@ pub struct ResourceType {
     /// A run of something (`JobRun`, `Build`, `QueryExecution`): started, not
     /// created. Simfra records it and reports that it did not run.
     pub run: bool,
+    /// Whether its ARN ends in its id rather than its name (operations
+    /// address it by `…Id`).
+    pub arn_uses_id: bool,
     /// `@pattern` and length limits of its generated identifier, if the model has them.
     pub id_pattern: Option<&'static str>,
     pub id_length: (Option<u64>, Option<u64>),
@@ -260,10 +266,26 @@ impl Catalog {
             };
             plans.push(plan);
         }
-        for t in types.iter_mut() {
+        for (i, t) in types.iter_mut().enumerate() {
+            t.arn_uses_id = ops.iter().zip(plans.iter()).any(|(op, p)| {
+                matches!(p, Plan::Read { ty } | Plan::Delete { ty } if *ty == i)
+                    && schema.shape(op.input).members.iter().any(|m| {
+                        m.is_required() && {
+                            let lower = m.name.to_ascii_lowercase();
+                            lower.ends_with("id") && !lower.ends_with("name")
+                        }
+                    })
+            });
             let (pattern, length) = identifier_constraints(schema, &t.noun);
             t.id_pattern = pattern;
             t.id_length = length;
+            if let Some((arn_type, separator, tail)) = arn_pattern_for(schema, &t.noun) {
+                t.arn_type = arn_type;
+                t.arn_separator = separator;
+                if t.id_pattern.is_none() {
+                    t.id_pattern = tail;
+                }
+            }
         }
         Catalog { types, plans }
     }
@@ -329,9 +351,11 @@ fn add_type(types: &mut Vec<ResourceType>, noun: &str, created: bool, engine: bo
     types.push(ResourceType {
         noun: noun.to_string(),
         arn_type: crate::words::kebab(noun),
+        arn_separator: '/',
         created,
         engine_owned: engine,
         run: false,
+        arn_uses_id: false,
         id_pattern: None,
         id_length: (None, None),
     });
@@ -354,6 +378,35 @@ fn word_prefixes(noun: &str) -> impl Iterator<Item = (&str, &str)> {
     let mut cuts: Vec<usize> = noun.char_indices().skip(1).filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect();
     cuts.reverse();
     cuts.into_iter().map(move |i| (&noun[..i], &noun[i..]))
+}
+
+/// What the model's ARN patterns say of a type's ARNs: the resource type
+/// segment (`apis`), its separator, and the pattern of the id after it
+/// (`[0-9A-Za-z_-]{26}`), from patterns like
+/// `^arn:aws:appsync:[A-Za-z0-9_/.-]{0,63}:\d{12}:apis/[0-9A-Za-z_-]{26}$`.
+fn arn_pattern_for(schema: &ServiceSchema, noun: &str) -> Option<(String, char, Option<&'static str>)> {
+    let ns = format!(":{}:", schema.arn_namespace);
+    let noun_l = noun.to_ascii_lowercase();
+    let patterns = schema.shapes.iter().flat_map(|s| s.members.iter().filter_map(|m| m.constraints.pattern)).chain(schema.shapes.iter().filter_map(|s| s.constraints.pattern));
+    for p in patterns {
+        if !p.starts_with("^arn:") || !p.contains(&ns) || p.contains('|') {
+            continue;
+        }
+        // The resource part: after the account (`\d{12}:` or `[0-9]{12}:`).
+        let Some(pos) = p.find("{12}:") else { continue };
+        let rest = &p[pos + 5..];
+        let seg_len = rest.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'-').count();
+        let (seg, after) = rest.split_at(seg_len);
+        let Some(separator) = after.chars().next().filter(|c| *c == '/' || *c == ':') else { continue };
+        let norm = seg.replace('-', "");
+        let singular = norm.strip_suffix('s').unwrap_or(&norm);
+        if singular.is_empty() || !(noun_l == norm || noun_l == singular || noun_l.ends_with(singular)) {
+            continue;
+        }
+        let tail = after[1..].strip_suffix('$').filter(|t| !t.contains('/') && !t.contains(':'));
+        return Some((seg.to_string(), separator, tail));
+    }
+    None
 }
 
 /// The model's constraints on a resource's identifier member (`FileSystemId`:

@@ -103,7 +103,10 @@ fn words(noun: &str) -> String {
 
 fn not_found(call: &Call, noun: &str, what: &str) -> ServiceError {
     let message = format!("{} {what} not found", words(noun));
-    match modeled_error(call, noun, &["NotFound", "NoSuch", "DoesNotExist", "NotExist", "NonExist", "Unknown"]) {
+    // Services without a not-found error answer with their invalid-request one (X-Ray's GetGroup).
+    let modeled = modeled_error(call, noun, &["NotFound", "NoSuch", "DoesNotExist", "NotExist", "NonExist", "Unknown"])
+        .or_else(|| modeled_error(call, noun, &["InvalidRequest", "BadRequest", "InvalidParameter", "InvalidInput"]));
+    match modeled {
         Some(id) => error_with_message(call, id, message),
         None => ServiceError::new("ResourceNotFoundException", 404, message),
     }
@@ -155,10 +158,9 @@ fn identifier_lists<'n>(call: &Call, node: &'n Node) -> Vec<(&'static str, Vec<&
 /// Whether a member names the resource itself (`Name`, `ClusterArn`, `Identifier` …).
 fn names_itself(member: &str, noun: &str) -> bool {
     let lower = member.to_ascii_lowercase();
-    let n = noun.to_ascii_lowercase();
-    let rel = lower.strip_prefix(&n).filter(|r| !r.is_empty()).unwrap_or(&lower);
+    let rel = relative_name(&lower, noun);
     let rel = rel.trim_end_matches('s');
-    matches!(rel, "name" | "id" | "arn" | "identifier" | "key") || lower == n
+    matches!(rel, "name" | "id" | "arn" | "identifier" | "key") || lower == noun.to_ascii_lowercase()
 }
 
 /// Whether a record is the one (or among those) the request's identifiers name.
@@ -212,7 +214,7 @@ fn tag_pairs(n: &Node) -> Vec<(String, String)> {
 }
 
 fn is_tags_member(name: &str) -> bool {
-    matches!(name.to_ascii_lowercase().as_str(), "tags" | "taglist" | "tagset" | "resourcetags")
+    matches!(name.to_ascii_lowercase().as_str(), "tags" | "taglist" | "tagset" | "resourcetags" | "tagstoadd")
 }
 
 fn merge_tags(into: &mut Vec<(String, String)>, new: Vec<(String, String)>) {
@@ -233,6 +235,7 @@ fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value,
         .iter()
         .find_map(|k| node.get(k, "").and_then(Node::as_str).map(str::to_string));
     strip_controls(&mut node);
+    flatten_input(&mut node, noun);
     let mut tags = Vec::new();
     if let Node::Struct(fields) = &mut node {
         if let Some(pos) = fields.iter().position(|(k, _)| is_tags_member(k)) {
@@ -254,10 +257,17 @@ fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value,
     // their names lead the resource's ARN path (`nodegroup/c1/ng1`).
     let parents = check_parents(call, ty, &ids_given)?;
     let region = call.region().to_string();
-    let mut path = vec![t.arn_type.clone()];
-    path.extend(parents);
-    path.push(name.clone().unwrap_or_else(|| id.clone()));
-    let arn = format!("arn:aws:{}:{}:{}:{}", call.schema.arn_namespace, region, call.ctx.account_id, path.join("/"));
+    let mut path = parents;
+    path.push(if t.arn_uses_id { id.clone() } else { name.clone().unwrap_or_else(|| id.clone()) });
+    let arn = format!(
+        "arn:aws:{}:{}:{}:{}{}{}",
+        call.schema.arn_namespace,
+        region,
+        call.ctx.account_id,
+        t.arn_type,
+        t.arn_separator,
+        path.join("/")
+    );
     let now = Timestamp::now();
     let result = call.records(|records| {
         if let Some(token) = &client_token {
@@ -316,6 +326,29 @@ fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value,
     Ok(out)
 }
 
+/// `CreateDatabase { DatabaseInput: { Name, … } }`: the resource's fields come
+/// wrapped in a structure named for it; they are the resource's own fields.
+fn flatten_input(node: &mut Node, noun: &str) {
+    let lower = noun.to_ascii_lowercase();
+    let wrapped: Vec<Node> = node
+        .fields()
+        .iter()
+        .filter(|(k, v)| {
+            let k = k.to_ascii_lowercase();
+            matches!(v, Node::Struct(_))
+                && k.strip_prefix(&lower).is_some_and(|rest| matches!(rest, "input" | "definition" | "configuration" | "config" | "spec" | "details"))
+        })
+        .map(|(_, v)| v.clone())
+        .collect();
+    for inner in wrapped {
+        for (k, v) in inner.fields() {
+            if node.get(k, "").is_none() {
+                node.set(k, v.clone());
+            }
+        }
+    }
+}
+
 /// The id prefix of a noun without a modeled pattern: its initials (`FileSystem` → `fs`).
 fn prefix(noun: &str) -> String {
     let initials: String = noun.chars().filter(|c| c.is_ascii_uppercase()).collect::<String>().to_ascii_lowercase();
@@ -368,6 +401,7 @@ fn read(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
 fn update(call: &Call, ty: usize, mut node: Node) -> Result<Value, ServiceError> {
     let t = call.ty(ty).clone();
     strip_controls(&mut node);
+    flatten_input(&mut node, &t.noun);
     let mut new_tags = None;
     if let Node::Struct(fields) = &mut node {
         if let Some(pos) = fields.iter().position(|(k, _)| is_tags_member(k)) {
@@ -575,17 +609,12 @@ fn tags(call: &Call, plan: Plan, node: &Node) -> Result<Value, ServiceError> {
     let target = identifiers(call, node).first().map(|(_, v)| v.to_string()).ok_or_else(|| {
         ServiceError::new("ValidationException", 400, "The request names no resource to tag")
     })?;
-    let input = call.input_shape();
-    let new_tags: Vec<(String, String)> = node
-        .fields()
-        .iter()
-        .filter(|(k, _)| input.member(k).is_some_and(|m| is_tags_member(m.name) || m.name.eq_ignore_ascii_case("Tag")))
-        .flat_map(|(_, v)| tag_pairs(v))
-        .collect();
+    // Tags to add: any map or list of key/value pairs (`Tags`, `TagsToAdd`, `TagList`);
+    // keys to remove: any list of strings (`TagKeys`, `TagsToRemove`, `TagKeyList`).
+    let new_tags: Vec<(String, String)> = node.fields().iter().flat_map(|(_, v)| tag_pairs(v)).collect();
     let keys: Vec<String> = node
         .fields()
         .iter()
-        .filter(|(k, _)| k.to_ascii_lowercase().contains("key"))
         .flat_map(|(_, v)| match v {
             Node::List(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect::<Vec<_>>(),
             _ => Vec::new(),
@@ -655,7 +684,7 @@ fn resource_struct(call: &Call, ty: usize, r: &Record, phase: Phase, shape: Shap
         let v = stored
             .or_else(|| known_field(call, r, phase, m.name, m.target, noun))
             .or_else(|| {
-                (depth < 2 && holds_resource(schema, m.name, m.target, noun)).then(|| match target.kind {
+                (depth == 0 && holds_resource(schema, m.name, m.target, noun)).then(|| match target.kind {
                     ShapeKind::Structure => resource_struct(call, ty, r, phase, m.target, depth + 1),
                     _ => {
                         let elem = target.members[0].target;
@@ -690,16 +719,15 @@ fn known_field(call: &Call, r: &Record, phase: Phase, member: &str, target: Shap
     let schema = call.schema;
     let t = schema.shape(target);
     let lower = member.to_ascii_lowercase();
-    let n = noun.to_ascii_lowercase();
-    let rel = lower.strip_prefix(&n).filter(|x| !x.is_empty()).unwrap_or(&lower).to_string();
+    let rel = relative_name(&lower, noun);
     match t.kind {
         ShapeKind::String | ShapeKind::Enum => {
             let s = match rel.as_str() {
                 "arn" | "resourcearn" => r.arn.clone(),
                 "id" | "identifier" | "resourceid" => r.id.clone(),
                 "name" => r.name.clone().unwrap_or_else(|| r.id.clone()),
-                "status" | "state" | "lifecyclestate" | "statuscode" => status_value(t, phase)?,
-                _ if lower.ends_with("status") || lower.ends_with("state") => status_value(t, phase)?,
+                "status" | "state" | "lifecyclestate" | "statuscode" => status_value(schema, t, phase)?,
+                _ if lower.ends_with("status") || lower.ends_with("state") => status_value(schema, t, phase)?,
                 _ if phase == Phase::NotRun && (lower.contains("reason") || lower.ends_with("message") || lower.contains("error")) => {
                     format!("Simfra records this {} but does not run it", words(noun).to_lowercase())
                 }
@@ -723,8 +751,21 @@ fn known_field(call: &Call, r: &Record, phase: Phase, member: &str, target: Shap
     }
 }
 
+/// A member name without the noun, or the noun's last words, in front
+/// (`graphqlapiid`, `apiid` → `id` for a `GraphqlApi`).
+fn relative_name(lower: &str, noun: &str) -> String {
+    let tails = std::iter::once(noun).chain(noun.char_indices().skip(1).filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| &noun[i..]));
+    for tail in tails {
+        let t = tail.to_ascii_lowercase();
+        if let Some(rest) = lower.strip_prefix(&t).filter(|r| !r.is_empty()) {
+            return rest.to_string();
+        }
+    }
+    lower.to_string()
+}
+
 /// A status field's value for a phase: the enum value AWS uses for it, where the enum has one.
-fn status_value(shape: &Shape, phase: Phase) -> Option<String> {
+fn status_value(schema: &ServiceSchema, shape: &Shape, phase: Phase) -> Option<String> {
     let preferred: &[&str] = match phase {
         Phase::Creating => &["CREATING", "PENDING", "CREATE_IN_PROGRESS", "PROVISIONING", "IN_PROGRESS", "INPROGRESS", "STARTING"],
         Phase::Active => &[
@@ -738,20 +779,24 @@ fn status_value(shape: &Shape, phase: Phase) -> Option<String> {
         Phase::Deleting => &["DELETING", "DELETE_IN_PROGRESS", "DELETED", "DISASSOCIATING", "DETACHING"],
         Phase::NotRun => &["FAILED", "ERROR", "CANCELLED", "CANCELED", "ABORTED", "STOPPED"],
     };
+    let norm = |v: &str| v.to_ascii_uppercase().replace(['-', ' '], "_");
+    let pick = |values: &[&'static str]| -> Option<String> {
+        preferred.iter().find_map(|p| values.iter().find(|v| norm(v) == *p || norm(v).replace('_', "") == p.replace('_', "")).map(|v| v.to_string()))
+    };
     if shape.kind == ShapeKind::Enum {
-        let norm = |v: &str| v.to_ascii_uppercase().replace(['-', ' '], "_");
-        for p in preferred {
-            if let Some(v) = shape.enum_values.iter().find(|v| norm(v) == *p || norm(v).replace('_', "") == p.replace('_', "")) {
-                return Some(v.to_string());
-            }
+        if let Some(v) = pick(shape.enum_values) {
+            return Some(v);
         }
         // Creating with no transitional value: report the settled one.
         if phase == Phase::Creating {
-            return status_value(shape, Phase::Active);
+            return status_value(schema, shape, Phase::Active);
         }
         return None;
     }
-    Some(preferred[0].to_string())
+    // A plain string: spelled as the service's enums spell such values
+    // (MemoryDB says `active`), else as most of AWS does.
+    let spelled: Vec<&'static str> = schema.shapes.iter().filter(|s| s.kind == ShapeKind::Enum).flat_map(|s| s.enum_values.iter().copied()).collect();
+    Some(pick(&spelled).unwrap_or_else(|| preferred[0].to_string()))
 }
 
 /// Required output members still missing get their type's zero value, so
@@ -786,6 +831,11 @@ fn default_value(schema: &ServiceSchema, shape: ShapeId, depth: usize) -> Value 
         ShapeKind::List => Value::List(Vec::new()),
         ShapeKind::Map => Value::Map(Vec::new()),
         ShapeKind::Document => Value::Document(Default::default()),
+        // A union holds exactly one member.
+        ShapeKind::Union => match s.members.first() {
+            Some(m) if depth < 6 => Value::Struct(vec![(0, default_value(schema, m.target, depth + 1))]),
+            _ => Value::empty_struct(),
+        },
         _ => {
             let mut v = Value::empty_struct();
             fill_required(schema, shape, &mut v, depth);
