@@ -69,6 +69,7 @@ pub const COMPUTED: &str = "computes its answer or runs software";
 pub const RUNS: &str = "starts work Simfra does not run";
 pub const BATCH: &str = "batch form";
 pub const NO_WRITER: &str = "reads what AWS computes; nothing in the API writes it";
+pub const HAND_OWNED: &str = "acts on a resource its hand-written service keeps, which does not serve this operation yet";
 pub const CATALOG: &str = "answers from AWS's own catalog (versions, offerings, limits, quotas)";
 
 /// Nouns of AWS's catalogs and computed views: an empty answer would mislead.
@@ -265,6 +266,23 @@ impl Catalog {
                 }
             };
             plans.push(plan);
+        }
+        // A type whose writes the hand-written service serves lives in that
+        // service's own store: the engine's records would disagree with it.
+        let hand_owned_types = types.iter().any(|t| t.created && !t.engine_owned);
+        for plan in plans.iter_mut() {
+            let ty = match *plan {
+                // Tags of resources the engine does not keep would be lost or refused.
+                Plan::Tag | Plan::Untag | Plan::ListTags if hand_owned_types => {
+                    *plan = Plan::Unserved(HAND_OWNED);
+                    continue;
+                }
+                Plan::Create { ty, .. } | Plan::Read { ty } | Plan::List { ty } | Plan::Update { ty } | Plan::Delete { ty } | Plan::State { ty, .. } | Plan::BatchRead { ty } => ty,
+                _ => continue,
+            };
+            if !types[ty].engine_owned {
+                *plan = Plan::Unserved(HAND_OWNED);
+            }
         }
         for (i, t) in types.iter_mut().enumerate() {
             t.arn_uses_id = ops.iter().zip(plans.iter()).any(|(op, p)| {
