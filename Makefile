@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export SIMFRA_MODELS_DIR ?= $(abspath ../shared/aws-models)
 
-.PHONY: generate generate-check build run test bench
+.PHONY: generate generate-check build run test bench coverage
 
 ## Regenerate generated/ from the pinned models (../shared/aws-models).
 generate:
@@ -18,6 +18,10 @@ build:
 ## The server in the foreground on SIMFRA_PORT (default 4599).
 run:
 	cargo run --release -p simfra
+
+## Rewrite the README's coverage table and COVERAGE.md from what the server serves.
+coverage:
+	cargo run -q -p simfra -- coverage
 
 ## Everything: unit tests, protocol conformance, end-to-end tests with real clients.
 test:

@@ -24,6 +24,9 @@ fi
 step "build"
 cargo build -p simfra
 
+step "README coverage table and COVERAGE.md are up to date"
+target/debug/simfra coverage --check || status=1
+
 step "Rust tests (unit + Smithy protocol conformance)"
 cargo test --workspace --exclude 'simfra-gen-*' 2>&1 | tee target/cargo-test.log || status=1
 grep -E '^(PROTOCOL TESTS|  [a-zA-Z0-9_]+ +[a-zA-Z]+ +[0-9]+/[0-9]+)' target/cargo-test.log >> "$SUMMARY" || true

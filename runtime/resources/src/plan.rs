@@ -178,6 +178,12 @@ impl Catalog {
                 types[ty].run = true;
             }
         }
+        // Resources whose creation is work Simfra does not do (yet): recorded, and reported as not run.
+        for t in types.iter_mut() {
+            if NOT_RUN.contains(&(schema.name, t.noun.as_str())) {
+                t.run = true;
+            }
+        }
         // Nouns only updated or enabled are settings too, when something reads them.
         for (i, (kind, noun)) in split.iter().enumerate() {
             let noun = noun.as_str();
@@ -308,6 +314,10 @@ impl Catalog {
         Catalog { types, plans }
     }
 }
+
+/// Types whose creation provisions other resources: a stored "complete"
+/// would tell a deployment tool (CDK, CloudFormation) that work was done.
+const NOT_RUN: &[(&str, &str)] = &[("cloudformation", "Stack"), ("cloudformation", "StackInstances")];
 
 /// Verbs (outside the engine's own) that change a resource's settings.
 const WRITES: &[&str] = &[

@@ -54,6 +54,11 @@ pub fn serve(call: &Call, plan: Plan, input: &Value) -> Result<Value, ServiceErr
     }
 }
 
+/// The time of a write, to the millisecond as AWS reports resource times.
+fn now() -> Timestamp {
+    Timestamp::from_millis(Timestamp::now().as_millis())
+}
+
 pub fn not_served(service: &str, op: &str, why: &str) -> ServiceError {
     let mut e = ServiceError::not_implemented(service, op);
     e.message = Some(format!("The operation {op} of service {service} is not implemented by Simfra yet: it {why}"));
@@ -268,7 +273,7 @@ fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value,
         t.arn_separator,
         path.join("/")
     );
-    let now = Timestamp::now();
+    let now = now();
     let result = call.records(|records| {
         if let Some(token) = &client_token {
             if let Some(r) = records.values().find(|r| r.ty == ty && r.client_token.as_ref() == Some(token)) {
@@ -417,7 +422,7 @@ fn update(call: &Call, ty: usize, mut node: Node) -> Result<Value, ServiceError>
                 if let Some(tags) = new_tags.clone() {
                     merge_tags(&mut r.tags, tags);
                 }
-                r.updated = Timestamp::now();
+                r.updated = now();
                 Some(r.clone())
             }
             None => None,
@@ -457,7 +462,7 @@ fn state(call: &Call, ty: usize, change: StateChange, node: &Node) -> Result<Val
         let hit = if ids.is_empty() { records.iter_mut().find(|(_, r)| r.ty == ty).map(|(k, r)| (*k, r)) } else { find(records, ty, &t.noun, &ids) };
         hit.map(|(_, r)| {
             r.phase = phase;
-            r.updated = Timestamp::now();
+            r.updated = now();
             r.clone()
         })
     });
@@ -777,7 +782,7 @@ fn status_value(schema: &ServiceSchema, shape: &Shape, phase: Phase) -> Option<S
         Phase::Disabled => &["DISABLED", "INACTIVE", "STOPPED"],
         Phase::Cancelled => &["CANCELLED", "CANCELED", "CANCELLING", "STOPPED", "ABORTED"],
         Phase::Deleting => &["DELETING", "DELETE_IN_PROGRESS", "DELETED", "DISASSOCIATING", "DETACHING"],
-        Phase::NotRun => &["FAILED", "ERROR", "CANCELLED", "CANCELED", "ABORTED", "STOPPED"],
+        Phase::NotRun => &["FAILED", "CREATE_FAILED", "ERROR", "CANCELLED", "CANCELED", "ABORTED", "STOPPED"],
     };
     let norm = |v: &str| v.to_ascii_uppercase().replace(['-', ' '], "_");
     let pick = |values: &[&'static str]| -> Option<String> {
@@ -826,7 +831,7 @@ fn default_value(schema: &ServiceSchema, shape: ShapeId, depth: usize) -> Value 
         k if k.is_integer() => Value::Int(0),
         ShapeKind::Float | ShapeKind::Double => Value::Float(0.0),
         ShapeKind::BigInteger | ShapeKind::BigDecimal => Value::BigNumber("0".into()),
-        ShapeKind::Timestamp => Value::Timestamp(Timestamp::now()),
+        ShapeKind::Timestamp => Value::Timestamp(now()),
         ShapeKind::Blob => Value::Blob(Default::default()),
         ShapeKind::List => Value::List(Vec::new()),
         ShapeKind::Map => Value::Map(Vec::new()),

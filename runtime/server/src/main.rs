@@ -5,6 +5,8 @@
 //! so containers can reach the gateway), plus the gateway's own settings
 //! (`SIMFRA_DEFAULT_ACCOUNT_ID`, `SIMFRA_DEFAULT_REGION`, …).
 
+mod coverage;
+
 use simfra_gateway::{registry::Registry, Config, Gateway};
 use simfra_model::SharedHandler;
 
@@ -41,6 +43,11 @@ fn registry() -> Registry {
 }
 
 fn main() -> std::process::ExitCode {
+    // `simfra coverage [--check]`: the README's coverage table and COVERAGE.md.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("coverage") {
+        return coverage::run(&registry(), args.get(1).map(String::as_str) == Some("--check"));
+    }
     let port: u16 = match std::env::var("SIMFRA_PORT").ok().filter(|p| !p.is_empty()).map(|p| p.parse()) {
         None => 4599,
         Some(Ok(p)) => p,
