@@ -49,6 +49,45 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
+# Simfra's service names (models/pins.tsv) that are not botocore's.
+# Checked against the models' serviceId, API version and signing name by
+# test_routing_sweep.py.
+BOTOCORE_NAMES = {
+    "api-gateway": "apigateway",
+    "application-auto-scaling": "application-autoscaling",
+    "auto-scaling": "autoscaling",
+    "cloudwatch-logs": "logs",
+    "cognito-identity-provider": "cognito-idp",
+    "config-service": "config",
+    "directory-service": "ds",
+    "dynamodb-streams": "dynamodbstreams",
+    "elastic-load-balancing": "elb",
+    "elastic-load-balancing-v2": "elbv2",
+    "elasticsearch-service": "es",
+    "eventbridge": "events",
+    "resource-groups-tagging-api": "resourcegroupstaggingapi",
+    "route-53": "route53",
+    "s3-control": "s3control",
+    "secrets-manager": "secretsmanager",
+    "sfn": "stepfunctions",
+}
+
+
+def botocore_name(simfra_name):
+    return BOTOCORE_NAMES.get(simfra_name, simfra_name)
+
+
+def modeled_errors(client, op):
+    """The codes the operation's modeled errors go by (shape names and Query codes)."""
+    codes = set()
+    for shape in client.meta.service_model.operation_model(op).error_shapes:
+        codes.add(shape.name)
+        code = shape.metadata.get("error", {}).get("code")
+        if code:
+            codes.add(code)
+    return frozenset(codes)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -28,30 +28,8 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.serialize import create_serializer
 
-from conftest import ACCESS_KEY, REGION, ROOT, SECRET_KEY, SUMMARY_LINES, get_json
+from conftest import ACCESS_KEY, REGION, ROOT, SECRET_KEY, SUMMARY_LINES, botocore_name, get_json, modeled_errors
 from sampler import Sampler
-
-# Simfra's service names (models/pins.tsv) that are not botocore's.
-# Checked against the models' serviceId, API version and signing name below.
-BOTOCORE_NAMES = {
-    "api-gateway": "apigateway",
-    "application-auto-scaling": "application-autoscaling",
-    "auto-scaling": "autoscaling",
-    "cloudwatch-logs": "logs",
-    "cognito-identity-provider": "cognito-idp",
-    "config-service": "config",
-    "directory-service": "ds",
-    "dynamodb-streams": "dynamodbstreams",
-    "elastic-load-balancing": "elb",
-    "elastic-load-balancing-v2": "elbv2",
-    "elasticsearch-service": "es",
-    "eventbridge": "events",
-    "resource-groups-tagging-api": "resourcegroupstaggingapi",
-    "route-53": "route53",
-    "s3-control": "s3control",
-    "secrets-manager": "secretsmanager",
-    "sfn": "stepfunctions",
-}
 
 # (service, operation) → why it cannot be swept. Keep it empty unless truly
 # justified; an entry that starts routing fails the sweep as stale.
@@ -73,10 +51,6 @@ PROBLEMS = (
     "not-sent", "misrouted", "unrouted", "404", "5xx", "unparsable", "undecodable", "auth-rejected",
     "stale-exclusion", "not-in-botocore",
 )
-
-
-def botocore_name(simfra_name):
-    return BOTOCORE_NAMES.get(simfra_name, simfra_name)
 
 
 @pytest.fixture(scope="module")
@@ -249,17 +223,6 @@ def event_message(headers, payload):
     prelude = struct.pack(">II", 16 + len(encoded) + len(payload), len(encoded))
     message = prelude + struct.pack(">I", zlib.crc32(prelude)) + encoded + payload
     return message + struct.pack(">I", zlib.crc32(message))
-
-
-def modeled_errors(client, op):
-    """The codes the operation's modeled errors go by (shape names and Query codes)."""
-    codes = set()
-    for shape in client.meta.service_model.operation_model(op).error_shapes:
-        codes.add(shape.name)
-        code = shape.metadata.get("error", {}).get("code")
-        if code:
-            codes.add(code)
-    return frozenset(codes)
 
 
 def one_event(stream_shape, sampler):

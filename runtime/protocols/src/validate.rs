@@ -157,7 +157,8 @@ fn lower_camel(s: &str) -> String {
     }
 }
 
-fn regex_matches(pattern: &'static str, text: &str) -> bool {
+/// Whether `text` matches a model `@pattern` (patterns that cannot be compiled match everything).
+pub fn regex_matches(pattern: &'static str, text: &str) -> bool {
     enum Compiled {
         Plain(regex::Regex),
         Fancy(fancy_regex::Regex),

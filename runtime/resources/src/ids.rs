@@ -272,6 +272,7 @@ mod tests {
         let alt = from_pattern("^(arn:aws:[a-z]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$").unwrap();
         matches_shape(&alt, |s| s.starts_with("fs-"));
         assert!(from_pattern("^(?!foo)bar$").is_none());
+        assert_eq!(from_pattern("^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$").unwrap().len(), 36);
         assert_ne!(from_pattern("[a-z0-9]{10}").unwrap(), from_pattern("[a-z0-9]{10}").unwrap());
     }
 

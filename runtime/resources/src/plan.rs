@@ -26,6 +26,13 @@ pub struct ResourceType {
     /// Whether its ARN ends in its id rather than its name (operations
     /// address it by `…Id`).
     pub arn_uses_id: bool,
+    /// Whether its reads or deletes find it by its name (then names are unique).
+    pub named_address: bool,
+    /// The member reads address it by when it has no name of its own
+    /// (`principalArn` of an EKS access entry): its value becomes the name.
+    pub key_member: Option<&'static str>,
+    /// The model's pattern for its ARN member, where one constrains it.
+    pub arn_pattern: Option<&'static str>,
     /// `@pattern` and length limits of its generated identifier, if the model has them.
     pub id_pattern: Option<&'static str>,
     pub id_length: (Option<u64>, Option<u64>),
@@ -111,6 +118,18 @@ fn tag_op(op: &str) -> Option<TagOp> {
 }
 
 impl Catalog {
+    /// Whether a noun is one of the service's resource types.
+    pub fn is_type(&self, noun: &str) -> bool {
+        self.types.iter().any(|t| t.noun.eq_ignore_ascii_case(noun))
+    }
+
+    /// Whether a member names a resource of type `noun` itself (its name,
+    /// id or ARN), counting the noun's first words where they are no type.
+    pub fn names_itself(&self, member: &str, noun: &str) -> bool {
+        let rel = crate::words::relative_name_with_heads(&member.to_ascii_lowercase(), noun, |h| self.is_type(h));
+        matches!(rel.trim_end_matches('s'), "" | "name" | "id" | "arn" | "identifier" | "key")
+    }
+
     /// `hand_written`: operations a hand-written service serves itself.
     pub fn build(schema: &'static ServiceSchema, hand_written: &[&str]) -> Catalog {
         let ops = schema.operations;
@@ -142,7 +161,7 @@ impl Catalog {
                 }
                 // `CreateHttpNamespace` makes one of the `Namespace`s that `GetNamespace` reads.
                 if matches!(kind, VerbKind::Create) && !referenced(noun) {
-                    if let Some(family) = word_suffixes(noun).find(|s| referenced(s)) {
+                    if let Some(family) = crate::words::noun_tails(noun).skip(1).find(|s| referenced(s)) {
                         return (*kind, family.to_string());
                     }
                 }
@@ -208,7 +227,7 @@ impl Catalog {
             let (kind, noun) = (split[i].0, split[i].1.as_str());
             // `GetDistributionConfig`, `UpdateNodegroupVersion`: an aspect of a resource type.
             let aspect_of = |aspects: Option<&[&str]>| {
-                word_prefixes(noun).find_map(|(prefix, rest)| {
+                crate::words::noun_heads(noun).find_map(|(prefix, rest)| {
                     let ty = find(prefix)?;
                     aspects.is_none_or(|a| a.contains(&rest)).then_some(ty)
                 })
@@ -290,8 +309,10 @@ impl Catalog {
                 *plan = Plan::Unserved(HAND_OWNED);
             }
         }
+        let nouns: Vec<String> = types.iter().map(|t| t.noun.clone()).collect();
         for (i, t) in types.iter_mut().enumerate() {
-            t.arn_uses_id = ops.iter().zip(plans.iter()).any(|(op, p)| {
+            // Runs share names; their ARNs end in their ids.
+            t.arn_uses_id = t.run || ops.iter().zip(plans.iter()).any(|(op, p)| {
                 matches!(p, Plan::Read { ty } | Plan::Delete { ty } if *ty == i)
                     && schema.shape(op.input).members.iter().any(|m| {
                         m.is_required() && {
@@ -303,6 +324,62 @@ impl Catalog {
             let (pattern, length) = identifier_constraints(schema, &t.noun);
             t.id_pattern = pattern;
             t.id_length = length;
+            // What its reads and deletes address it by: the member naming it
+            // (its constraints are its id's or ARN's), else the last required
+            // identifier that names nothing else.
+            let addressing: Vec<&simfra_model::Member> = ops
+                .iter()
+                .zip(plans.iter())
+                .filter(|(_, p)| matches!(p, Plan::Read { ty } | Plan::Delete { ty } if *ty == i))
+                .flat_map(|(op, _)| {
+                    // Its required members; where none identifies anything (X-Ray's
+                    // `GetGroup(GroupName?, GroupARN?)`), its optional identifiers.
+                    let members = schema.shape(op.input).members;
+                    let ident = |m: &simfra_model::Member| crate::words::is_identifier_name(m.name) || crate::words::names_itself(m.name, &t.noun);
+                    let required_ident = members.iter().any(|m| m.is_required() && ident(m));
+                    members.iter().filter(move |m| if required_ident { m.is_required() } else { ident(m) })
+                })
+                .collect();
+            // Ids first; a name's pattern only where there is no id (AppSync's `typeName`).
+            for wanted in [["id", "identifier", "arn"], ["name", "name", "name"]] {
+                for m in &addressing {
+                    let rel = crate::words::relative_name(&m.name.to_ascii_lowercase(), &t.noun);
+                    if !wanted.contains(&rel.as_str()) {
+                        continue;
+                    }
+                    let pattern = m.constraints.pattern;
+                    let arn_like = pattern.is_some_and(|p| p.starts_with("^arn") || p.starts_with("^(arn") || p.starts_with("arn"));
+                    if arn_like || rel == "arn" {
+                        // Bedrock's `jobIdentifier` takes the job's ARN.
+                        if t.arn_pattern.is_none() {
+                            t.arn_pattern = pattern;
+                        }
+                    } else if t.id_pattern.is_none() && pattern.is_some() {
+                        t.id_pattern = pattern;
+                        t.id_length = (m.constraints.length_min, m.constraints.length_max);
+                    }
+                }
+            }
+            // Found by its name: two of one name could not be told apart.
+            let is_type = |h: &str| nouns.iter().any(|n| n.eq_ignore_ascii_case(h));
+            t.named_address = addressing
+                .iter()
+                .any(|m| matches!(crate::words::relative_name_with_heads(&m.name.to_ascii_lowercase(), &t.noun, is_type).as_str(), "" | "name"));
+            // Addressed by id or ARN only: names may repeat, so ARNs end in ids.
+            if !addressing.is_empty() && !t.named_address {
+                t.arn_uses_id = true;
+            }
+            let others: Vec<String> = nouns.iter().filter(|n| **n != t.noun).cloned().collect();
+            t.key_member = addressing
+                .iter()
+                .rev()
+                .find(|m| {
+                    crate::words::is_identifier_name(m.name)
+                        && !crate::words::names_itself(m.name, &t.noun)
+                        && !others.iter().any(|o| crate::words::names_itself(m.name, o) && m.name.to_ascii_lowercase().starts_with(&o.to_ascii_lowercase()))
+                })
+                .map(|m| m.name)
+                .filter(|_| !addressing.iter().any(|m| crate::words::names_itself(m.name, &t.noun)));
             if let Some((arn_type, separator, tail)) = arn_pattern_for(schema, &t.noun) {
                 t.arn_type = arn_type;
                 t.arn_separator = separator;
@@ -384,6 +461,9 @@ fn add_type(types: &mut Vec<ResourceType>, noun: &str, created: bool, engine: bo
         engine_owned: engine,
         run: false,
         arn_uses_id: false,
+        named_address: false,
+        key_member: None,
+        arn_pattern: None,
         id_pattern: None,
         id_length: (None, None),
     });
@@ -395,18 +475,6 @@ const ASPECTS: &[&str] = &[
     "Config", "Configuration", "Settings", "Setting", "Attributes", "Attribute", "Details", "Detail", "Info", "Status",
     "Description", "Summary", "Properties", "Metadata", "State", "Options", "Info", "Data", "Definition",
 ];
-
-/// `PrivateDnsNamespace` → `DnsNamespace`, `Namespace` (shorter suffixes at word boundaries).
-fn word_suffixes(noun: &str) -> impl Iterator<Item = &str> {
-    noun.char_indices().skip(1).filter(|(_, c)| c.is_ascii_uppercase()).map(move |(i, _)| &noun[i..])
-}
-
-/// `NodegroupConfig` → (`Nodegroup`, `Config`): splits at word boundaries, longest prefix first.
-fn word_prefixes(noun: &str) -> impl Iterator<Item = (&str, &str)> {
-    let mut cuts: Vec<usize> = noun.char_indices().skip(1).filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect();
-    cuts.reverse();
-    cuts.into_iter().map(move |i| (&noun[..i], &noun[i..]))
-}
 
 /// What the model's ARN patterns say of a type's ARNs: the resource type
 /// segment (`apis`), its separator, and the pattern of the id after it

@@ -5,7 +5,7 @@ use crate::ids;
 use crate::node::{from_value, key_value_members, to_value, Node};
 use crate::plan::{Catalog, Plan, ResourceType};
 use crate::store::{next_seq, with_records, Phase, Record, Records};
-use crate::words::{is_control_member, is_identifier_name, singulars, StateChange};
+use crate::words::{is_control_member, is_identifier_name, is_noun_tail, is_token_member, names_itself, relative_name_with_heads, singulars, StateChange};
 use base64::Engine as _;
 use simfra_model::{Location, Operation, RequestContext, ServiceError, ServiceSchema, Shape, ShapeId, ShapeKind, Timestamp, Value};
 
@@ -110,16 +110,25 @@ fn not_found(call: &Call, noun: &str, what: &str) -> ServiceError {
     let message = format!("{} {what} not found", words(noun));
     // Services without a not-found error answer with their invalid-request one (X-Ray's GetGroup).
     let modeled = modeled_error(call, noun, &["NotFound", "NoSuch", "DoesNotExist", "NotExist", "NonExist", "Unknown"])
-        .or_else(|| modeled_error(call, noun, &["InvalidRequest", "BadRequest", "InvalidParameter", "InvalidInput"]));
+        .or_else(|| modeled_error(call, noun, GENERIC_CLIENT_ERRORS));
     match modeled {
         Some(id) => error_with_message(call, id, message),
         None => ServiceError::new("ResourceNotFoundException", 404, message),
     }
 }
 
+/// A service's catch-all client errors, for answers it models no error of its own for.
+const GENERIC_CLIENT_ERRORS: &[&str] = &["InvalidRequest", "BadRequest", "ClientException", "InvalidParameter", "InvalidInput", "Validation"];
+
+/// Names of errors that say a resource exists already.
+const ALREADY_EXISTS: &[&str] = &["AlreadyExist", "Exists", "Duplicate", "Conflict", "InUse"];
+
 fn already_exists(call: &Call, noun: &str, what: &str) -> ServiceError {
     let message = format!("{} {what} already exists", words(noun));
-    match modeled_error(call, noun, &["AlreadyExist", "Exists", "Duplicate", "Conflict", "InUse"]) {
+    // Services without an already-exists error answer with their generic
+    // client error (AWS Batch's `ClientException`, X-Ray's `InvalidRequestException`).
+    let modeled = modeled_error(call, noun, ALREADY_EXISTS).or_else(|| modeled_error(call, noun, GENERIC_CLIENT_ERRORS));
+    match modeled {
         Some(id) => error_with_message(call, id, message),
         None => ServiceError::new("ResourceAlreadyExistsException", 409, message),
     }
@@ -127,16 +136,32 @@ fn already_exists(call: &Call, noun: &str, what: &str) -> ServiceError {
 
 // ------------------------------------------------------------------ reading requests
 
+/// How strictly a request's members pick out a resource.
+#[derive(Clone, Copy, PartialEq)]
+enum Pick {
+    /// Reads, deletes, state changes: every required member must agree with
+    /// the record (a read naming a different `Scope` finds nothing).
+    Strict,
+    /// Updates and creates: only identifiers (the rest are new values).
+    Identifiers,
+}
+
 /// The input members that say which resource(s) a request means: URI labels,
-/// and identifier-like members given as strings.
-fn identifiers<'n>(call: &Call, node: &'n Node) -> Vec<(&'static str, &'n str)> {
+/// identifier-like members, members naming the resource itself (`WorkGroup`)
+/// and, when strict, every other required scalar. Numbers count as their text.
+fn identifiers(call: &Call, node: &Node, noun: &str, pick: Pick) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for m in call.input_shape().members {
-        if is_control_member(m.name) || call.op.paginated.is_some_and(|p| p.input_token == Some(m.name)) {
+        if is_control_member(m.name) || is_token_member(m.name) || call.op.paginated.is_some_and(|p| p.input_token == Some(m.name)) {
             continue;
         }
-        let Some(v) = node.get(m.name, "").and_then(Node::as_str) else { continue };
-        if m.location == Location::Label || is_identifier_name(m.name) {
+        let v = match node.get(m.name, "") {
+            Some(Node::Scalar(Value::String(s))) => s.clone(),
+            Some(Node::Scalar(Value::Int(i))) => i.to_string(),
+            _ => continue,
+        };
+        let identifying = m.location == Location::Label || is_identifier_name(m.name) || call.catalog.names_itself(m.name, noun);
+        if identifying || (pick == Pick::Strict && m.is_required()) {
             out.push((m.name, v));
         }
     }
@@ -144,14 +169,14 @@ fn identifiers<'n>(call: &Call, node: &'n Node) -> Vec<(&'static str, &'n str)> 
 }
 
 /// Plural identifier filters (`FileSystemIds: [..]`, `Names: [..]`).
-fn identifier_lists<'n>(call: &Call, node: &'n Node) -> Vec<(&'static str, Vec<&'n str>)> {
+fn identifier_lists(call: &Call, node: &Node) -> Vec<(&'static str, Vec<String>)> {
     let mut out = Vec::new();
     for m in call.input_shape().members {
         if !is_identifier_name(m.name) || !m.name.ends_with('s') {
             continue;
         }
         if let Some(Node::List(items)) = node.get(m.name, "") {
-            let vs: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+            let vs: Vec<String> = items.iter().filter_map(Node::as_str).map(str::to_string).collect();
             if !vs.is_empty() {
                 out.push((m.name, vs));
             }
@@ -160,21 +185,23 @@ fn identifier_lists<'n>(call: &Call, node: &'n Node) -> Vec<(&'static str, Vec<&
     out
 }
 
-/// Whether a member names the resource itself (`Name`, `ClusterArn`, `Identifier` …).
-fn names_itself(member: &str, noun: &str) -> bool {
-    let lower = member.to_ascii_lowercase();
-    let rel = relative_name(&lower, noun);
-    let rel = rel.trim_end_matches('s');
-    matches!(rel, "name" | "id" | "arn" | "identifier" | "key") || lower == noun.to_ascii_lowercase()
+/// A record field's value as text (strings and numbers), for matching.
+fn field_text(rec: &Record, member: &str, noun: &str) -> Option<String> {
+    match rec.fields.get(member, noun)? {
+        Node::Scalar(Value::String(s)) => Some(s.clone()),
+        Node::Scalar(Value::Int(i)) => Some(i.to_string()),
+        _ => None,
+    }
 }
 
 /// Whether a record is the one (or among those) the request's identifiers name.
-fn matches(rec: &Record, noun: &str, ids: &[(&str, &str)], lists: &[(&str, Vec<&str>)]) -> bool {
+fn matches(rec: &Record, noun: &str, ids: &[(&str, String)], lists: &[(&str, Vec<String>)]) -> bool {
     let one = |member: &str, v: &str| -> Option<bool> {
-        match rec.fields.get(member, noun).and_then(Node::as_str) {
+        match field_text(rec, member, noun) {
             Some(f) if f == v => Some(true),
-            Some(_) | None if names_itself(member, noun) => Some(rec.is_named(v)),
+            // `FunctionName` given as an ARN: any of the record's names will do.
             Some(_) => Some(rec.is_named(v)),
+            None if names_itself(member, noun) => Some(rec.is_named(v)),
             // A member the record does not have and that does not name it: not a filter here.
             None => None,
         }
@@ -187,11 +214,11 @@ fn matches(rec: &Record, noun: &str, ids: &[(&str, &str)], lists: &[(&str, Vec<&
 }
 
 /// The identifiers the caller gave, for messages.
-fn describe_ids(ids: &[(&str, &str)]) -> String {
-    ids.last().map(|(_, v)| format!("'{v}'")).unwrap_or_default()
+fn describe_ids(ids: &[(&str, String)]) -> String {
+    ids.iter().rev().find(|(m, _)| is_identifier_name(m)).or(ids.last()).map(|(_, v)| format!("'{v}'")).unwrap_or_default()
 }
 
-fn find<'r>(records: &'r mut Records, ty: usize, noun: &str, ids: &[(&str, &str)]) -> Option<(u64, &'r mut Record)> {
+fn find<'r>(records: &'r mut Records, ty: usize, noun: &str, ids: &[(&str, String)]) -> Option<(u64, &'r mut Record)> {
     records.iter_mut().find(|(_, r)| r.ty == ty && matches(r, noun, ids, &[])).map(|(k, r)| (*k, r))
 }
 
@@ -236,9 +263,7 @@ fn merge_tags(into: &mut Vec<(String, String)>, new: Vec<(String, String)>) {
 fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value, ServiceError> {
     let t = call.ty(ty).clone();
     let noun = t.noun.as_str();
-    let client_token = ["ClientToken", "ClientRequestToken", "clientToken", "IdempotencyToken", "CallerReference", "CreationToken"]
-        .iter()
-        .find_map(|k| node.get(k, "").and_then(Node::as_str).map(str::to_string));
+    let client_token = crate::words::TOKEN_MEMBERS.iter().find_map(|k| node.get(k, "").and_then(Node::as_str).map(str::to_string));
     strip_controls(&mut node);
     flatten_input(&mut node, noun);
     let mut tags = Vec::new();
@@ -247,24 +272,28 @@ fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value,
             tags = tag_pairs(&fields.remove(pos).1);
         }
     }
-    // The name the caller gives it, and an id it gives itself.
-    let given = |names: &[&str]| names.iter().find_map(|n| node.get(n, noun).and_then(Node::as_str).map(str::to_string));
-    let name = given(&["Name", "Identifier", noun]).or_else(|| {
-        node.fields().iter().find(|(k, _)| k.eq_ignore_ascii_case(noun)).and_then(|(_, v)| v.as_str().map(str::to_string))
-    });
-    let id = node
-        .get(&format!("{noun}Id"), "")
-        .and_then(Node::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| ids::identifier(&prefix(noun), t.id_pattern, t.id_length));
-    let ids_given = identifiers(call, &node);
-    // Parents named in the request must exist (a node group's cluster), and
-    // their names lead the resource's ARN path (`nodegroup/c1/ng1`).
+    // The name the caller gives it (`Name`, `ClusterName`, `PoolName`, the
+    // noun alone as S3's `Bucket`, else the member its reads address it by)
+    // and an id, given or generated.
+    let relative = |want: &[&str]| {
+        node.fields().iter().find_map(|(k, v)| {
+            let rel = relative_name_with_heads(&k.to_ascii_lowercase(), noun, |h| call.catalog.is_type(h));
+            (want.contains(&rel.as_str()) && !is_token_member(k)).then(|| v.as_str().map(str::to_string)).flatten()
+        })
+    };
+    let name = relative(&["name"])
+        .or_else(|| relative(&["identifier"]))
+        .or_else(|| relative(&[""]))
+        .or_else(|| t.key_member.and_then(|k| node.get(k, "").and_then(Node::as_str).map(str::to_string)));
+    let id = relative(&["id"]).unwrap_or_else(|| ids::identifier(&prefix(noun), t.id_pattern, t.id_length));
+    // Identifiers of other things: the parents a node group names (its cluster).
+    let ids_given: Vec<(&str, String)> =
+        identifiers(call, &node, noun, Pick::Identifiers).into_iter().filter(|(m, _)| !names_itself(m, noun)).collect();
     let parents = check_parents(call, ty, &ids_given)?;
     let region = call.region().to_string();
     let mut path = parents;
     path.push(if t.arn_uses_id { id.clone() } else { name.clone().unwrap_or_else(|| id.clone()) });
-    let arn = format!(
+    let mut arn = format!(
         "arn:aws:{}:{}:{}:{}{}{}",
         call.schema.arn_namespace,
         region,
@@ -273,6 +302,20 @@ fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value,
         t.arn_separator,
         path.join("/")
     );
+    // Where the model constrains the ARN (SSO's `arn:aws:sso:::instance/ssoins-…`), honour it.
+    if let Some(p) = t.arn_pattern {
+        if !simfra_protocols::validate::regex_matches(p, &arn) {
+            if let Some(generated) = ids::from_pattern(p).filter(|g| simfra_protocols::validate::regex_matches(p, g)) {
+                arn = generated;
+            }
+        }
+    }
+    // Runs are never duplicates. Other resources are unique where something
+    // addresses them by name (their reads or deletes), by a caller-given id,
+    // or where the model has an error for the duplicate; resources addressed
+    // by a generated id or ARN may share names (AppConfig applications).
+    let id_given = relative(&["id"]).is_some();
+    let unique = !t.run && (upsert || t.named_address || id_given || modeled_error(call, noun, ALREADY_EXISTS).is_some());
     let now = now();
     let result = call.records(|records| {
         if let Some(token) = &client_token {
@@ -280,12 +323,14 @@ fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value,
                 return Ok(r.clone());
             }
         }
-        // The same resource: same name (or, unnamed, same identifying members) under the same parents.
+        // The same resource: same name under the same parents; for writes
+        // of settings, the same identifying members.
         let same = records.iter().find(|(_, r)| {
-            r.ty == ty
-                && r.name == name
-                && ids_given.iter().all(|(m, v)| r.fields.get(m, noun).and_then(Node::as_str).is_none_or(|f| f == *v))
-                && (name.is_some() || !ids_given.is_empty() || !t.created)
+            unique
+                && r.ty == ty
+                && (r.name == name || (id_given && r.id == id))
+                && ids_given.iter().all(|(m, v)| field_text(r, m, noun).is_none_or(|f| f == *v))
+                && (name.is_some() || id_given || (upsert && (!ids_given.is_empty() || !t.created)))
         });
         if let Some((&seq, existing)) = same {
             if !upsert {
@@ -334,14 +379,20 @@ fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Result<Value,
 /// `CreateDatabase { DatabaseInput: { Name, … } }`: the resource's fields come
 /// wrapped in a structure named for it; they are the resource's own fields.
 fn flatten_input(node: &mut Node, noun: &str) {
-    let lower = noun.to_ascii_lowercase();
+    const WRAPPERS: &[&str] = &["input", "definition", "configuration", "config", "spec", "details", "endpointconfig"];
+    let noun_l = noun.to_ascii_lowercase();
     let wrapped: Vec<Node> = node
         .fields()
         .iter()
         .filter(|(k, v)| {
             let k = k.to_ascii_lowercase();
             matches!(v, Node::Struct(_))
-                && k.strip_prefix(&lower).is_some_and(|rest| matches!(rest, "input" | "definition" | "configuration" | "config" | "spec" | "details"))
+                && (WRAPPERS.contains(&k.as_str())
+                    // `GrokClassifier` for a `Classifier`
+                    || k.ends_with(&noun_l)
+                    || crate::words::noun_tails(noun).any(|tail| {
+                        k.strip_prefix(&tail.to_ascii_lowercase()).is_some_and(|rest| rest.is_empty() || WRAPPERS.contains(&rest))
+                    }))
         })
         .map(|(_, v)| v.clone())
         .collect();
@@ -365,11 +416,11 @@ fn prefix(noun: &str) -> String {
 }
 
 /// Checks that the parents a create names exist; answers their names.
-fn check_parents(call: &Call, ty: usize, ids_given: &[(&str, &str)]) -> Result<Vec<String>, ServiceError> {
+fn check_parents(call: &Call, ty: usize, ids_given: &[(&str, String)]) -> Result<Vec<String>, ServiceError> {
     let mut names = Vec::new();
     for (member, value) in ids_given {
         for (pty, p) in call.catalog.types.iter().enumerate() {
-            if pty == ty || !p.created || !p.engine_owned || !names_itself(member, &p.noun) || member.eq_ignore_ascii_case("name") {
+            if pty == ty || !p.created || p.run || !p.engine_owned || !names_itself(member, &p.noun) || member.eq_ignore_ascii_case("name") {
                 continue;
             }
             if !member.to_ascii_lowercase().starts_with(&p.noun.to_ascii_lowercase()) {
@@ -387,7 +438,7 @@ fn check_parents(call: &Call, ty: usize, ids_given: &[(&str, &str)]) -> Result<V
 
 fn read(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
     let t = call.ty(ty);
-    let ids = identifiers(call, node);
+    let ids = identifiers(call, node, &t.noun, Pick::Strict);
     let found = call.records(|records| {
         if ids.is_empty() {
             records.values().find(|r| r.ty == ty).cloned()
@@ -413,7 +464,7 @@ fn update(call: &Call, ty: usize, mut node: Node) -> Result<Value, ServiceError>
             new_tags = Some(tag_pairs(&fields.remove(pos).1));
         }
     }
-    let ids = identifiers(call, &node);
+    let ids = identifiers(call, &node, &t.noun, Pick::Identifiers);
     let updated = call.records(|records| {
         let hit = if ids.is_empty() { records.iter_mut().find(|(_, r)| r.ty == ty).map(|(k, r)| (*k, r)) } else { find(records, ty, &t.noun, &ids) };
         match hit {
@@ -438,7 +489,7 @@ fn update(call: &Call, ty: usize, mut node: Node) -> Result<Value, ServiceError>
 
 fn delete(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
     let t = call.ty(ty);
-    let ids = identifiers(call, node);
+    let ids = identifiers(call, node, &t.noun, Pick::Strict);
     let removed = call.records(|records| {
         let key = if ids.is_empty() { records.iter().find(|(_, r)| r.ty == ty).map(|(k, _)| *k) } else { find(records, ty, &t.noun, &ids).map(|(k, _)| k) };
         key.and_then(|k| records.remove(&k))
@@ -451,7 +502,7 @@ fn delete(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
 
 fn state(call: &Call, ty: usize, change: StateChange, node: &Node) -> Result<Value, ServiceError> {
     let t = call.ty(ty).clone();
-    let ids = identifiers(call, node);
+    let ids = identifiers(call, node, &t.noun, Pick::Strict);
     let phase = match change {
         StateChange::Start | StateChange::Enable | StateChange::Reboot => Phase::Active,
         StateChange::Stop => Phase::Stopped,
@@ -485,7 +536,7 @@ fn state(call: &Call, ty: usize, change: StateChange, node: &Node) -> Result<Val
 fn list(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
     let t = call.ty(ty).clone();
     let noun = t.noun.as_str();
-    let ids = identifiers(call, node);
+    let ids = identifiers(call, node, noun, Pick::Identifiers);
     let lists = identifier_lists(call, node);
     let paginated = call.op.paginated;
     let start: u64 = paginated
@@ -513,31 +564,104 @@ fn list(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
     if items.is_empty() && start == 0 && ids.iter().any(|(m, _)| names_itself(m, noun)) && t.created {
         return Err(not_found(call, noun, &describe_ids(&ids)));
     }
-    let out_shape = call.schema.shape(call.op.output);
-    let items_member = paginated.and_then(|p| p.items).map(|i| i.split('.').next().unwrap_or(i));
-    let list_index = out_shape
-        .members
-        .iter()
-        .position(|m| Some(m.name) == items_member)
-        .or_else(|| out_shape.members.iter().position(|m| is_list_of(call.schema, m.target, noun)))
-        .or_else(|| out_shape.members.iter().position(|m| call.schema.shape(m.target).kind == ShapeKind::List && !is_tags_member(m.name)));
-    let mut fields = Vec::new();
-    if let Some(i) = list_index {
-        let m = &out_shape.members[i];
-        let elem = call.schema.shape(m.target).members.first().map(|e| e.target);
-        if let Some(elem) = elem {
-            let values = items.iter().filter_map(|r| list_item(call, ty, r, elem, m.name)).collect();
-            fields.push((i as u16, Value::List(values)));
+    let schema = call.schema;
+    let mut v = Value::empty_struct();
+    if let Some(path) = items_path(schema, call.op.output, paginated.and_then(|p| p.items), noun) {
+        let (list_shape, member_name) = member_at(schema, call.op.output, &path);
+        if let Some(elem) = schema.shape(list_shape).members.first().map(|e| e.target) {
+            let values: Vec<Value> = items.iter().filter_map(|r| list_item(call, ty, r, elem, member_name)).collect();
+            let count = values.len() as i64;
+            set_path(&mut v, &path, Value::List(values));
+            // REST/XML lists wrap their items with a count and a truncation flag (CloudFront's `Quantity`, `IsTruncated`).
+            let container = member_container(schema, call.op.output, &path);
+            for (sibling, value) in [("Quantity", Value::Int(count)), ("IsTruncated", Value::Bool(next.is_some())), ("MaxItems", Value::Int(page as i64))] {
+                if let Some(k) = schema.shape(container.0).member_index(sibling) {
+                    let mut p = container.1.clone();
+                    p.push(k);
+                    set_path(&mut v, &p, value);
+                }
+            }
         }
     }
     if let (Some(next), Some(tok)) = (next, paginated.and_then(|p| p.output_token)) {
-        if let Some(i) = out_shape.member_index(tok.split('.').next().unwrap_or(tok)) {
-            fields.push((i as u16, Value::String(base64::engine::general_purpose::STANDARD.encode(next.to_string()))));
+        if let Some(path) = resolve_path(schema, call.op.output, tok) {
+            set_path(&mut v, &path, Value::String(base64::engine::general_purpose::STANDARD.encode(next.to_string())));
         }
     }
-    let mut v = Value::Struct(fields);
     fill_required(call.schema, call.op.output, &mut v, 0);
     Ok(v)
+}
+
+/// Member indexes along a dotted member path (`DistributionList.Items`).
+fn resolve_path(schema: &ServiceSchema, shape: ShapeId, path: &str) -> Option<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut cur = shape;
+    for part in path.split('.') {
+        let s = schema.shape(cur);
+        let i = s.member_index(part)?;
+        out.push(i);
+        cur = s.members[i].target;
+    }
+    Some(out)
+}
+
+/// Where a list operation's items go: the paginated `items` path, else a
+/// list member of the output (one naming the resource first), else one
+/// inside a wrapper structure (CloudFront's `CachePolicyList.Items`).
+fn items_path(schema: &ServiceSchema, output: ShapeId, paginated_items: Option<&str>, noun: &str) -> Option<Vec<usize>> {
+    if let Some(p) = paginated_items.and_then(|p| resolve_path(schema, output, p)) {
+        if schema.shape(member_at(schema, output, &p).0).kind == ShapeKind::List {
+            return Some(p);
+        }
+    }
+    let direct = |shape: ShapeId| {
+        let s = schema.shape(shape);
+        s.members
+            .iter()
+            .position(|m| is_list_of(schema, m.target, noun))
+            .or_else(|| s.members.iter().position(|m| schema.shape(m.target).kind == ShapeKind::List && !is_tags_member(m.name)))
+    };
+    if let Some(i) = direct(output) {
+        return Some(vec![i]);
+    }
+    let out = schema.shape(output);
+    out.members.iter().enumerate().find_map(|(i, m)| {
+        (schema.shape(m.target).kind == ShapeKind::Structure).then(|| direct(m.target).map(|j| vec![i, j])).flatten()
+    })
+}
+
+/// The shape at a member path, and the last member's name.
+fn member_at(schema: &ServiceSchema, shape: ShapeId, path: &[usize]) -> (ShapeId, &'static str) {
+    let mut cur = shape;
+    let mut name = "";
+    for &i in path {
+        let m = &schema.shape(cur).members[i];
+        cur = m.target;
+        name = m.name;
+    }
+    (cur, name)
+}
+
+/// The structure holding the last member of a path, and the path to it.
+fn member_container(schema: &ServiceSchema, shape: ShapeId, path: &[usize]) -> (ShapeId, Vec<usize>) {
+    let parent = &path[..path.len().saturating_sub(1)];
+    (member_at(schema, shape, parent).0, parent.to_vec())
+}
+
+/// Sets a value at a member path, creating the structures on the way.
+fn set_path(v: &mut Value, path: &[usize], value: Value) {
+    match path {
+        [] => *v = value,
+        [last] => v.set_field(*last, value),
+        [first, rest @ ..] => {
+            if v.field(*first).is_none() {
+                v.set_field(*first, Value::empty_struct());
+            }
+            if let Some(child) = v.field_mut(*first) {
+                set_path(child, rest, value);
+            }
+        }
+    }
 }
 
 fn is_list_of(schema: &ServiceSchema, shape: ShapeId, noun: &str) -> bool {
@@ -605,13 +729,14 @@ fn absent(call: &Call, list: bool, node: &Node) -> Result<Value, ServiceError> {
         return Ok(default_value(call.schema, call.op.output, 0));
     }
     let (_, _, noun) = crate::words::split_verb(call.op.name);
-    Err(not_found(call, crate::words::base_noun(noun), &describe_ids(&identifiers(call, node))))
+    let noun = crate::words::base_noun(noun);
+    Err(not_found(call, noun, &describe_ids(&identifiers(call, node, noun, Pick::Identifiers))))
 }
 
 // ------------------------------------------------------------------ tags
 
 fn tags(call: &Call, plan: Plan, node: &Node) -> Result<Value, ServiceError> {
-    let target = identifiers(call, node).first().map(|(_, v)| v.to_string()).ok_or_else(|| {
+    let target = identifiers(call, node, "Resource", Pick::Identifiers).first().map(|(_, v)| v.clone()).ok_or_else(|| {
         ServiceError::new("ValidationException", 400, "The request names no resource to tag")
     })?;
     // Tags to add: any map or list of key/value pairs (`Tags`, `TagsToAdd`, `TagList`);
@@ -680,26 +805,34 @@ fn resource_struct(call: &Call, ty: usize, r: &Record, phase: Phase, shape: Shap
     let noun = call.ty(ty).noun.as_str();
     let s = schema.shape(shape);
     let mut out = Vec::new();
+    let mut holders = Vec::new();
     for (i, m) in s.members.iter().enumerate() {
         if matches!(m.location, Location::ResponseCode) {
             continue;
         }
-        let target = schema.shape(m.target);
         let stored = r.fields.get(m.name, noun).and_then(|n| to_value(schema, m.target, n, noun));
-        let v = stored
-            .or_else(|| known_field(call, r, phase, m.name, m.target, noun))
-            .or_else(|| {
-                (depth == 0 && holds_resource(schema, m.name, m.target, noun)).then(|| match target.kind {
-                    ShapeKind::Structure => resource_struct(call, ty, r, phase, m.target, depth + 1),
-                    _ => {
-                        let elem = target.members[0].target;
-                        Value::List(vec![resource_struct(call, ty, r, phase, elem, depth + 1)])
-                    }
-                })
-            });
-        if let Some(v) = v {
+        match stored.or_else(|| known_field(call, ty, r, phase, m.name, m.target)) {
+            Some(v) => out.push((i as u16, v)),
+            None if holds_resource(schema, m.name, m.target, noun) => holders.push(i),
+            None => {}
+        }
+    }
+    // A member holding the resource as a whole (`{ "Cluster": {…} }`): at the
+    // top of an answer, or inside a wrapper that holds nothing else of it
+    // (CloudFront's `CachePolicySummary { Type, CachePolicy }`), not inside the
+    // resource's own fields (Glue's `Database.TargetDatabase`).
+    let wrapper = depth == 0 || out.iter().all(|(i, _)| !r.fields.fields().iter().any(|(k, _)| k.eq_ignore_ascii_case(s.members[*i as usize].name)));
+    if wrapper && depth < 3 {
+        for i in holders {
+            let m = &s.members[i];
+            let target = schema.shape(m.target);
+            let v = match target.kind {
+                ShapeKind::Structure => resource_struct(call, ty, r, phase, m.target, depth + 1),
+                _ => Value::List(vec![resource_struct(call, ty, r, phase, target.members[0].target, depth + 1)]),
+            };
             out.push((i as u16, v));
         }
+        out.sort_by_key(|(i, _)| *i);
     }
     Value::Struct(out)
 }
@@ -708,7 +841,15 @@ fn resource_struct(call: &Call, ty: usize, r: &Record, phase: Phase, shape: Shap
 /// for it (`Cluster`, `ClusterInfo`, `FileSystemDescription`), or a list of them.
 fn holds_resource(schema: &ServiceSchema, member: &str, target: ShapeId, noun: &str) -> bool {
     let t = schema.shape(target);
-    let named = |name: &str| name.to_ascii_lowercase().starts_with(&noun.to_ascii_lowercase());
+    let noun_l = noun.to_ascii_lowercase();
+    // `Cluster`, `ClusterInfo`, a tail (`Snapshot` of a `ClusterSnapshot`), or
+    // the resource a configuration noun configures (`FieldLevelEncryption` of a `FieldLevelEncryptionConfig`).
+    let named = |name: &str| {
+        let l = name.to_ascii_lowercase();
+        l.starts_with(&noun_l)
+            || is_noun_tail(name, noun)
+            || noun_l.strip_prefix(&l).is_some_and(|rest| matches!(rest, "config" | "configuration"))
+    };
     match t.kind {
         ShapeKind::Structure => !t.is_error() && (named(member) || named(t.name)),
         ShapeKind::List => t.members.first().is_some_and(|e| {
@@ -720,14 +861,21 @@ fn holds_resource(schema: &ServiceSchema, member: &str, target: ShapeId, noun: &
 }
 
 /// What every resource has, by the member names AWS gives it.
-fn known_field(call: &Call, r: &Record, phase: Phase, member: &str, target: ShapeId, noun: &str) -> Option<Value> {
+fn known_field(call: &Call, ty: usize, r: &Record, phase: Phase, member: &str, target: ShapeId) -> Option<Value> {
     let schema = call.schema;
+    let noun = call.ty(ty).noun.as_str();
     let t = schema.shape(target);
     let lower = member.to_ascii_lowercase();
-    let rel = relative_name(&lower, noun);
+    if let Some(v) = parent_field(call, ty, r, &lower) {
+        return matches!(t.kind, ShapeKind::String).then_some(Value::String(v));
+    }
+    // `provisionedModelArn` of a `ProvisionedModelThroughput`.
+    let rel = relative_name_with_heads(&lower, noun, |h| call.catalog.is_type(h));
     match t.kind {
         ShapeKind::String | ShapeKind::Enum => {
             let s = match rel.as_str() {
+                // The noun alone: S3's `Bucket`, WAF's `APIKey`.
+                "" => r.name.clone().unwrap_or_else(|| r.id.clone()),
                 "arn" | "resourcearn" => r.arn.clone(),
                 "id" | "identifier" | "resourceid" => r.id.clone(),
                 "name" => r.name.clone().unwrap_or_else(|| r.id.clone()),
@@ -756,17 +904,31 @@ fn known_field(call: &Call, r: &Record, phase: Phase, member: &str, target: Shap
     }
 }
 
-/// A member name without the noun, or the noun's last words, in front
-/// (`graphqlapiid`, `apiid` → `id` for a `GraphqlApi`).
-fn relative_name(lower: &str, noun: &str) -> String {
-    let tails = std::iter::once(noun).chain(noun.char_indices().skip(1).filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| &noun[i..]));
-    for tail in tails {
-        let t = tail.to_ascii_lowercase();
-        if let Some(rest) = lower.strip_prefix(&t).filter(|r| !r.is_empty()) {
-            return rest.to_string();
+/// `RestoreTestingPlanArn` in a selection's answer: the parent's id, ARN or
+/// name, from the parent record the resource names.
+fn parent_field(call: &Call, ty: usize, r: &Record, lower: &str) -> Option<String> {
+    for (pty, p) in call.catalog.types.iter().enumerate() {
+        if pty == ty || !p.created {
+            continue;
         }
+        let pl = p.noun.to_ascii_lowercase();
+        let Some(rel) = lower.strip_prefix(&pl) else { continue };
+        if !matches!(rel, "arn" | "id" | "name") {
+            continue;
+        }
+        // The value by which the record names its parent (`RestoreTestingPlanName`).
+        let named_by = r.fields.fields().iter().find_map(|(k, v)| {
+            let kl = k.to_ascii_lowercase();
+            (kl.starts_with(&pl) && matches!(&kl[pl.len()..], "name" | "id" | "arn" | "identifier")).then(|| v.as_str().map(str::to_string)).flatten()
+        })?;
+        let parent = call.records(|records| records.values().find(|x| x.ty == pty && x.is_named(&named_by)).cloned())?;
+        return Some(match rel {
+            "arn" => parent.arn,
+            "id" => parent.id,
+            _ => parent.name.unwrap_or(parent.id),
+        });
     }
-    lower.to_string()
+    None
 }
 
 /// A status field's value for a phase: the enum value AWS uses for it, where the enum has one.

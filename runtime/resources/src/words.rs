@@ -141,26 +141,34 @@ pub fn is_identifier_name(name: &str) -> bool {
 /// Member names that steer a request rather than describe a resource.
 pub fn is_control_member(name: &str) -> bool {
     const CONTROL: &[&str] = &[
-        "ClientToken", "ClientRequestToken", "IdempotencyToken", "CallerReference", "DryRun", "MaxResults", "MaxItems",
-        "MaxRecords", "NextToken", "Marker", "nextToken", "maxResults", "clientToken", "clientRequestToken", "Limit",
+        "DryRun", "MaxResults", "MaxItems",
+        "MaxRecords", "NextToken", "Marker", "nextToken", "maxResults", "Limit",
         "PageSize", "StartingToken", "ExpectedBucketOwner",
     ];
     CONTROL.contains(&name)
 }
 
+/// Idempotency tokens: kept with the resource (outputs echo some of them),
+/// never what identifies it.
+pub const TOKEN_MEMBERS: &[&str] = &[
+    "ClientToken", "ClientRequestToken", "IdempotencyToken", "CallerReference", "CreationToken", "CreatorRequestId",
+    "clientToken", "clientRequestToken", "idempotencyToken", "creatorRequestId",
+];
+
+pub fn is_token_member(name: &str) -> bool {
+    TOKEN_MEMBERS.contains(&name)
+}
+
 /// `DBClusterSnapshot` → `db-cluster-snapshot`, as resource types appear in ARNs.
 pub fn kebab(noun: &str) -> String {
-    let chars: Vec<char> = noun.chars().collect();
     let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev_lower = chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit();
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev_lower || (next_lower && chars[i - 1].is_ascii_uppercase()) {
-                out.push('-');
-            }
+    let mut last = 0;
+    for i in word_starts(noun).into_iter().chain(std::iter::once(noun.len())) {
+        if !out.is_empty() {
+            out.push('-');
         }
-        out.push(c.to_ascii_lowercase());
+        out.push_str(&noun[last..i].to_ascii_lowercase());
+        last = i;
     }
     out
 }
@@ -179,6 +187,75 @@ pub fn same_field(a: &str, b: &str, noun: &str) -> bool {
         (None, Some(y)) => y == a.to_ascii_lowercase(),
         _ => false,
     }
+}
+
+/// The noun and its shorter word-suffixes (`ReceiptRule`, `Rule`), which
+/// members often use for the resource (`Rule: {…}`, `RuleName`).
+pub fn noun_tails(noun: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(noun).chain(word_starts(noun).into_iter().map(move |i| &noun[i..]))
+}
+
+/// Where the words of a noun start, after the first (`IPSet` → [2], `DBClusterSnapshot` → [2, 9]):
+/// an upper-case letter after a lower-case one or a digit, or the last
+/// capital of an acronym followed by a lower-case letter.
+fn word_starts(noun: &str) -> Vec<usize> {
+    let c: Vec<char> = noun.chars().collect();
+    (1..c.len())
+        .filter(|&i| {
+            c[i].is_ascii_uppercase()
+                && (c[i - 1].is_ascii_lowercase() || c[i - 1].is_ascii_digit() || (c[i - 1].is_ascii_uppercase() && c.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())))
+        })
+        .collect()
+}
+
+/// The noun's first words, longest first (`ProvisionedModel`, `Provisioned` of a `ProvisionedModelThroughput`).
+pub fn noun_heads(noun: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut cuts = word_starts(noun);
+    cuts.reverse();
+    cuts.into_iter().map(move |i| (&noun[..i], &noun[i..]))
+}
+
+/// A lower-cased member name without the noun (or one of its tails) in
+/// front: `graphqlapiid`, `apiid` → `id` for a `GraphqlApi`; `rulename` → `name`
+/// for a `ReceiptRule`. The whole noun alone gives the empty string.
+pub fn relative_name(lower: &str, noun: &str) -> String {
+    for tail in noun_tails(noun) {
+        if let Some(rest) = lower.strip_prefix(tail.to_ascii_lowercase().as_str()) {
+            return rest.to_string();
+        }
+    }
+    lower.to_string()
+}
+
+/// `relative_name`, also stripping the noun's first words where they name
+/// no other type (`EndpointName` → `name` for an `EndpointAccess`, but a
+/// `ClusterSnapshot`'s `ClusterIdentifier` stays its cluster's).
+pub fn relative_name_with_heads(lower: &str, noun: &str, is_type: impl Fn(&str) -> bool) -> String {
+    let rel = relative_name(lower, noun);
+    if rel != lower {
+        return rel;
+    }
+    for (head, _) in noun_heads(noun) {
+        let h = head.to_ascii_lowercase();
+        if let Some(rest) = lower.strip_prefix(h.as_str()) {
+            if !rest.is_empty() && !is_type(head) {
+                return rest.to_string();
+            }
+        }
+    }
+    rel
+}
+
+/// Whether a member names the resource itself (`Name`, `ClusterArn`,
+/// `apiId`, `Identifier`, or the noun alone: S3's `Bucket`).
+pub fn names_itself(member: &str, noun: &str) -> bool {
+    let rel = relative_name(&member.to_ascii_lowercase(), noun);
+    matches!(rel.trim_end_matches('s'), "" | "name" | "id" | "arn" | "identifier" | "key")
+}
+
+/// Whether a member or shape name is the noun or one of its tails (`Snapshot` for a `ClusterSnapshot`).
+pub fn is_noun_tail(name: &str, noun: &str) -> bool {
+    noun_tails(noun).any(|t| t.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]
@@ -217,5 +294,16 @@ mod tests {
         assert!(same_field("ClusterName", "Name", "Cluster"));
         assert!(same_field("name", "Name", "Cluster"));
         assert!(!same_field("ClusterName", "Description", "Cluster"));
+        assert_eq!(relative_name("apiid", "GraphqlApi"), "id");
+        assert_eq!(relative_name("rulename", "ReceiptRule"), "name");
+        assert!(names_itself("TemplateName", "CustomVerificationEmailTemplate"));
+        assert!(names_itself("Bucket", "Bucket"));
+        assert!(!names_itself("clusterName", "Nodegroup"));
+        assert!(is_noun_tail("Snapshot", "ClusterSnapshot"));
+        assert_eq!(kebab("IPSet"), "ip-set");
+        assert_eq!(noun_tails("ACL").collect::<Vec<_>>(), vec!["ACL"]);
+        assert_eq!(relative_name_with_heads("id", "IPSet", |_| false), "id");
+        assert_eq!(relative_name_with_heads("arn", "ACL", |_| false), "arn");
+        assert_eq!(relative_name_with_heads("endpointname", "EndpointAccess", |_| false), "name");
     }
 }
