@@ -1,0 +1,80 @@
+//! Carrying out a plan: reading the request by member names, finding and
+//! writing records, and answering in the operation's output shape.
+
+use crate::ids;
+use crate::node::{from_value, key_value_members, to_value, Node};
+use crate::plan::{Catalog, Plan, ResourceType};
+use crate::store::{next_seq, with_records, Phase, Record, Records};
+use crate::words::{is_control_member, is_identifier_name, is_noun_tail, is_token_member, names_itself, relative_name_with_heads, singulars, StateChange};
+use base64::Engine as _;
+use simfra_model::{Location, Operation, RequestContext, ServiceError, ServiceSchema, Shape, ShapeId, ShapeKind, Timestamp, Value};
+
+mod answer;
+mod errors;
+mod lifecycle;
+mod lists;
+mod request;
+mod tags;
+
+use answer::*;
+use errors::*;
+use lifecycle::*;
+use lists::*;
+use request::*;
+use tags::*;
+
+/// Services whose resources belong to the account, not to a region.
+const GLOBAL: &[&str] = &["iam", "route-53", "cloudfront", "organizations", "account"];
+
+pub struct Call<'a> {
+    pub schema: &'static ServiceSchema,
+    pub catalog: &'a Catalog,
+    pub ctx: &'a RequestContext,
+    pub op: &'static Operation,
+}
+
+impl Call<'_> {
+    fn region(&self) -> &str {
+        if GLOBAL.contains(&self.schema.name) {
+            simfra_store::GLOBAL
+        } else {
+            &self.ctx.region
+        }
+    }
+    fn records<R>(&self, f: impl FnOnce(&mut Records) -> R) -> R {
+        with_records(&self.ctx.account_id, self.region(), self.schema.name, f)
+    }
+    fn ty(&self, ty: usize) -> &ResourceType {
+        &self.catalog.types[ty]
+    }
+    fn input_shape(&self) -> &'static Shape {
+        self.schema.shape(self.op.input)
+    }
+}
+
+pub fn serve(call: &Call, plan: Plan, input: &Value) -> Result<Value, ServiceError> {
+    let node = from_value(call.schema, call.op.input, input);
+    match plan {
+        Plan::Create { ty, upsert } => create(call, ty, upsert, node),
+        Plan::Read { ty } => read(call, ty, &node),
+        Plan::List { ty } => list(call, ty, &node),
+        Plan::Update { ty } => update(call, ty, node),
+        Plan::Delete { ty } => delete(call, ty, &node),
+        Plan::State { ty, change } => state(call, ty, change, &node),
+        Plan::BatchRead { ty } => batch_read(call, ty, &node),
+        Plan::Absent { list } => absent(call, list, &node),
+        Plan::Tag | Plan::Untag | Plan::ListTags => tags(call, plan, &node),
+        Plan::Unserved(why) => Err(not_served(call.schema.name, call.op.name, why)),
+    }
+}
+
+/// The time of a write, to the millisecond as AWS reports resource times.
+pub(super) fn now() -> Timestamp {
+    Timestamp::from_millis(Timestamp::now().as_millis())
+}
+
+pub fn not_served(service: &str, op: &str, why: &str) -> ServiceError {
+    let mut e = ServiceError::not_implemented(service, op);
+    e.message = Some(format!("The operation {op} of service {service} is not implemented by Simfra yet: it {why}"));
+    e
+}
