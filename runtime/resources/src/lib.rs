@@ -19,7 +19,7 @@ mod store;
 mod words;
 
 pub use plan::{Catalog, Plan};
-pub use store::tagged;
+pub use store::{retag, tagged, TaggedResource};
 
 use simfra_model::{BoxFuture, RequestContext, ServiceError, ServiceHandler, ServiceSchema, SharedHandler, Value};
 use std::collections::HashMap;

@@ -72,17 +72,54 @@ pub fn with_records<R>(account: &str, region: &str, service: &'static str, f: im
     f(services.entry(service).or_default())
 }
 
-/// Every tagged record of every service, for the Resource Groups Tagging API:
-/// (account, region, service, ARN, tags).
-pub fn tagged() -> Vec<(String, String, &'static str, String, Vec<(String, String)>)> {
+/// One resource as the Resource Groups Tagging API sees it.
+#[derive(Debug, Clone)]
+pub struct TaggedResource {
+    pub region: String,
+    pub service: &'static str,
+    pub arn: String,
+    pub tags: Vec<(String, String)>,
+}
+
+/// Every record of an account (all regions and global scopes), ordered by
+/// ARN, for the Resource Groups Tagging API.
+pub fn tagged(account: &str) -> Vec<TaggedResource> {
     let mut out = Vec::new();
-    for ((account, region), scope) in scopes().all() {
+    for ((acct, region), scope) in scopes().all() {
+        if acct != account {
+            continue;
+        }
         let services = scope.services.lock().unwrap_or_else(|e| e.into_inner());
         for (service, records) in services.iter() {
             for r in records.values() {
-                out.push((account.clone(), region.clone(), *service, r.arn.clone(), r.tags.clone()));
+                out.push(TaggedResource { region: region.clone(), service, arn: r.arn.clone(), tags: r.tags.clone() });
             }
         }
     }
+    out.sort_by(|a, b| a.arn.cmp(&b.arn));
     out
+}
+
+/// Adds and removes tags of the record with this ARN, wherever in the
+/// account it is; false when no record has it.
+pub fn retag(account: &str, arn: &str, add: &[(String, String)], remove: &[String]) -> bool {
+    for ((acct, _), scope) in scopes().all() {
+        if acct != account {
+            continue;
+        }
+        let mut services = scope.services.lock().unwrap_or_else(|e| e.into_inner());
+        for records in services.values_mut() {
+            if let Some(r) = records.values_mut().find(|r| r.arn == arn) {
+                for (k, v) in add {
+                    match r.tags.iter_mut().find(|(x, _)| x == k) {
+                        Some(slot) => slot.1 = v.clone(),
+                        None => r.tags.push((k.clone(), v.clone())),
+                    }
+                }
+                r.tags.retain(|(k, _)| !remove.contains(k));
+                return true;
+            }
+        }
+    }
+    false
 }

@@ -20,6 +20,7 @@ fn hand_written() -> Vec<SharedHandler> {
         simfra_svc_iam::handler(),
         simfra_svc_lambda::handler(),
         simfra_svc_organizations::handler(),
+        simfra_svc_resource_groups_tagging_api::handler(),
         simfra_svc_s3::handler(),
         simfra_svc_sns::handler(),
         simfra_svc_sqs::handler(),
