@@ -19,7 +19,7 @@ mod store;
 mod words;
 
 pub use plan::{Catalog, Plan};
-pub use store::{retag, tagged, TaggedResource};
+pub use store::{record, retag, tagged, RecordView, TaggedResource};
 
 use simfra_model::{BoxFuture, RequestContext, ServiceError, ServiceHandler, ServiceSchema, SharedHandler, Value};
 use std::collections::HashMap;
@@ -42,11 +42,20 @@ pub fn with_engine(inner: SharedHandler) -> SharedHandler {
     Arc::new(WithEngine { catalog: catalog(schema, implemented), inner, hand_written })
 }
 
+fn catalogs() -> &'static Mutex<HashMap<&'static str, Arc<Catalog>>> {
+    static CATALOGS: OnceLock<Mutex<HashMap<&'static str, Arc<Catalog>>>> = OnceLock::new();
+    CATALOGS.get_or_init(Default::default)
+}
+
 /// The engine's reading of a service (computed once per service).
 pub fn catalog(schema: &'static ServiceSchema, implemented: &[&str]) -> Arc<Catalog> {
-    static CATALOGS: OnceLock<Mutex<HashMap<&'static str, Arc<Catalog>>>> = OnceLock::new();
-    let mut all = CATALOGS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut all = catalogs().lock().unwrap_or_else(|e| e.into_inner());
     all.entry(schema.name).or_insert_with(|| Arc::new(Catalog::build(schema, implemented))).clone()
+}
+
+/// A service's catalog, if the engine has read it (every registered service has).
+fn catalog_of(service: &str) -> Option<Arc<Catalog>> {
+    catalogs().lock().unwrap_or_else(|e| e.into_inner()).get(service).cloned()
 }
 
 impl ServiceHandler for WithEngine {

@@ -186,3 +186,21 @@ fn document(n: &Node) -> Document {
         Node::Struct(fields) | Node::Map(fields) => Document::Map(fields.iter().map(|(k, v)| (k.clone(), document(v))).collect()),
     }
 }
+
+/// A node as JSON (timestamps as epoch seconds, blobs as their text), for
+/// hand-written services reading records the engine keeps.
+pub fn to_json(n: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match n {
+        Node::Scalar(Value::String(s)) => J::String(s.clone()),
+        Node::Scalar(Value::Int(i)) => J::from(*i),
+        Node::Scalar(Value::Float(f)) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+        Node::Scalar(Value::Bool(b)) => J::Bool(*b),
+        Node::Scalar(Value::BigNumber(b)) => J::String(b.clone()),
+        Node::Scalar(Value::Timestamp(t)) => serde_json::Number::from_f64(t.as_f64()).map(J::Number).unwrap_or(J::Null),
+        Node::Scalar(Value::Blob(b)) => J::String(String::from_utf8_lossy(b).into_owned()),
+        Node::Scalar(_) => J::Null,
+        Node::List(items) => J::Array(items.iter().map(to_json).collect()),
+        Node::Struct(fields) | Node::Map(fields) => J::Object(fields.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+    }
+}

@@ -123,3 +123,32 @@ pub fn retag(account: &str, arn: &str, add: &[(String, String)], remove: &[Strin
     }
     false
 }
+
+/// A record as a hand-written service sees it.
+#[derive(Debug, Clone)]
+pub struct RecordView {
+    pub id: String,
+    pub arn: String,
+    pub name: Option<String>,
+    pub tags: Vec<(String, String)>,
+    /// The fields it was written with, by member name.
+    pub fields: serde_json::Value,
+}
+
+/// The record of resource type `noun` (as the engine names it, e.g.
+/// `IdentityPool`) that `key` names (its name, id or ARN), in a service's
+/// (account, region) scope: how hand-written services read what the engine
+/// keeps for the operations they do not specialize.
+pub fn record(account: &str, region: &str, service: &'static str, noun: &str, key: &str) -> Option<RecordView> {
+    let catalog = crate::catalog_of(service)?;
+    let ty = catalog.types.iter().position(|t| t.noun == noun)?;
+    with_records(account, region, service, |records| {
+        records.values().find(|r| r.ty == ty && r.is_named(key)).map(|r| RecordView {
+            id: r.id.clone(),
+            arn: r.arn.clone(),
+            name: r.name.clone(),
+            tags: r.tags.clone(),
+            fields: crate::node::to_json(&r.fields),
+        })
+    })
+}
