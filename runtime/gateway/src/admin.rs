@@ -17,6 +17,7 @@ fn json_response(status: StatusCode, body: &Json) -> Response<Body> {
 pub async fn handle(gw: &Gateway, req: Request<Body>) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_string();
     let method = req.method().as_str().to_string();
+    let req_query = req.uri().query().unwrap_or("").to_string();
     if path != "/_simfra/health" {
         if let Some(token) = &gw.config.admin_token {
             let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
@@ -40,6 +41,7 @@ pub async fn handle(gw: &Gateway, req: Request<Body>) -> Response<Body> {
             }),
         ),
         ("GET", "/_simfra/services") => json_response(StatusCode::OK, &services(gw)),
+        ("GET", "/_simfra/inbox") => json_response(StatusCode::OK, &simfra_inbox::render(&req_query)),
         ("GET", "/_simfra/debug/requests") => json_response(
             StatusCode::OK,
             &json!({ "requests": gw.log.snapshot().iter().map(|e| e.to_json()).collect::<Vec<_>>() }),
