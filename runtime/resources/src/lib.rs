@@ -107,6 +107,7 @@ pub fn coverage(schema: &'static ServiceSchema, implemented: &[&str]) -> Vec<(&'
                     Plan::Delete { .. } => Coverage::Engine("delete"),
                     Plan::State { .. } => Coverage::Engine("state"),
                     Plan::BatchRead { .. } => Coverage::Engine("batch-read"),
+                    Plan::BatchWrite { .. } => Coverage::Engine("batch-write"),
                     Plan::Absent { .. } => Coverage::Engine("absent"),
                     Plan::Tag | Plan::Untag | Plan::ListTags => Coverage::Engine("tags"),
                     Plan::Unserved(why) => Coverage::NotImplemented(why),
@@ -139,6 +140,7 @@ pub fn resource_types(schema: &'static ServiceSchema, implemented: &[&str]) -> V
                         Plan::Delete { ty } if ty == i => "delete",
                         Plan::State { ty, .. } if ty == i => "state",
                         Plan::BatchRead { ty } if ty == i => "batch-read",
+                        Plan::BatchWrite { ty, .. } if ty == i => "batch-write",
                         _ => return None,
                     };
                     (!implemented.contains(&op.name)).then_some((op.name, role))

@@ -49,6 +49,9 @@ pub enum Plan {
     State { ty: usize, change: StateChange },
     /// `BatchGet…`: several reads in one request.
     BatchRead { ty: usize },
+    /// `BatchCreate…`, `BatchDelete…`, `BatchUpdate…`: one write per entry,
+    /// failures reported per entry.
+    BatchWrite { ty: usize, each: BatchEach },
     /// A read of something nothing in the API creates (runs, builds,
     /// events): lists are empty, a named one does not exist.
     Absent { list: bool },
@@ -57,6 +60,14 @@ pub enum Plan {
     ListTags,
     /// Not served, and why (shown in coverage and in the 501 message).
     Unserved(&'static str),
+}
+
+/// What a batch write does to each entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchEach {
+    Create,
+    Update,
+    Delete,
 }
 
 impl Plan {
@@ -244,8 +255,19 @@ impl Catalog {
                     Some(ty) => Plan::BatchRead { ty },
                     None => Plan::Unserved(BATCH),
                 }
-            } else if op.name.starts_with("Batch") {
-                Plan::Unserved(BATCH)
+            } else if let Some(rest) = op.name.strip_prefix("Batch") {
+                let (_, each_kind, nouns) = split_verb(rest);
+                let each = match each_kind {
+                    VerbKind::Create | VerbKind::Put => Some(BatchEach::Create),
+                    VerbKind::Update => Some(BatchEach::Update),
+                    VerbKind::Delete => Some(BatchEach::Delete),
+                    _ => None,
+                };
+                let nouns = base_noun(nouns);
+                match (each, find_plural(nouns).or_else(|| find(nouns))) {
+                    (Some(each), Some(ty)) => Plan::BatchWrite { ty, each },
+                    _ => Plan::Unserved(BATCH),
+                }
             } else {
                 match kind {
                     VerbKind::Create | VerbKind::Put => match find(noun) {
@@ -302,7 +324,7 @@ impl Catalog {
                     *plan = Plan::Unserved(HAND_OWNED);
                     continue;
                 }
-                Plan::Create { ty, .. } | Plan::Read { ty } | Plan::List { ty } | Plan::Update { ty } | Plan::Delete { ty } | Plan::State { ty, .. } | Plan::BatchRead { ty } => ty,
+                Plan::Create { ty, .. } | Plan::Read { ty } | Plan::List { ty } | Plan::Update { ty } | Plan::Delete { ty } | Plan::State { ty, .. } | Plan::BatchRead { ty } | Plan::BatchWrite { ty, .. } => ty,
                 _ => continue,
             };
             if !types[ty].engine_owned {

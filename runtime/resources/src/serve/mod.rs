@@ -3,13 +3,14 @@
 
 use crate::ids;
 use crate::node::{from_value, key_value_members, to_value, Node};
-use crate::plan::{Catalog, Plan, ResourceType};
+use crate::plan::{BatchEach, Catalog, Plan, ResourceType};
 use crate::store::{next_seq, with_records, Phase, Record, Records};
 use crate::words::{is_control_member, is_identifier_name, is_noun_tail, is_token_member, names_itself, relative_name_with_heads, singulars, StateChange};
 use base64::Engine as _;
 use simfra_model::{Location, Operation, RequestContext, ServiceError, ServiceSchema, Shape, ShapeId, ShapeKind, Timestamp, Value};
 
 mod answer;
+mod batch;
 mod errors;
 mod lifecycle;
 mod lists;
@@ -17,6 +18,7 @@ mod request;
 mod tags;
 
 use answer::*;
+use batch::*;
 use errors::*;
 use lifecycle::*;
 use lists::*;
@@ -62,6 +64,7 @@ pub fn serve(call: &Call, plan: Plan, input: &Value) -> Result<Value, ServiceErr
         Plan::Delete { ty } => delete(call, ty, &node),
         Plan::State { ty, change } => state(call, ty, change, &node),
         Plan::BatchRead { ty } => batch_read(call, ty, &node),
+        Plan::BatchWrite { ty, each } => batch_write(call, ty, each, node),
         Plan::Absent { list } => absent(call, list, &node),
         Plan::Tag | Plan::Untag | Plan::ListTags => tags(call, plan, &node),
         Plan::Unserved(why) => Err(not_served(call.schema.name, call.op.name, why)),

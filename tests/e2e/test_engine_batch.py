@@ -1,0 +1,29 @@
+"""Batch writes the resource engine serves: each entry as the single
+operation would do it, failures reported per entry in the service's own
+error shape, the rest carried out."""
+
+
+def test_redshift_batch_delete_reports_missing_snapshots(make_client):
+    rs = make_client("redshift")
+    rs.create_cluster(ClusterIdentifier="bw-c1", NodeType="dc2.large", MasterUsername="u", MasterUserPassword="Passw0rd!")
+    for name in ("bw-s1", "bw-s2"):
+        rs.create_cluster_snapshot(SnapshotIdentifier=name, ClusterIdentifier="bw-c1")
+    out = rs.batch_delete_cluster_snapshots(Identifiers=[{"SnapshotIdentifier": "bw-s1"}, {"SnapshotIdentifier": "bw-none"}])
+    assert out["Resources"] == ["bw-s1"]
+    assert [(e["SnapshotIdentifier"], e["FailureCode"]) for e in out["Errors"]] == [("bw-none", "ClusterSnapshotNotFoundFault")]
+    left = {s["SnapshotIdentifier"] for s in rs.describe_cluster_snapshots(ClusterIdentifier="bw-c1")["Snapshots"]}
+    assert left == {"bw-s2"}
+
+
+def test_glue_batch_create_and_delete(make_client):
+    glue = make_client("glue")
+    glue.create_database(DatabaseInput={"Name": "bwdb"})
+    glue.create_table(DatabaseName="bwdb", TableInput={"Name": "events"})
+    glue.create_table(DatabaseName="bwdb", TableInput={"Name": "other"})
+    out = glue.batch_create_partition(DatabaseName="bwdb", TableName="events",
+                                      PartitionInputList=[{"Values": ["2024"]}, {"Values": ["2025"]}])
+    assert out["Errors"] == []
+    assert len(glue.get_partitions(DatabaseName="bwdb", TableName="events")["Partitions"]) == 2
+    out = glue.batch_delete_table(DatabaseName="bwdb", TablesToDelete=["other", "missing"])
+    assert [(e["TableName"], e["ErrorDetail"]["ErrorCode"]) for e in out["Errors"]] == [("missing", "EntityNotFoundException")]
+    assert [t["Name"] for t in glue.get_tables(DatabaseName="bwdb")["TableList"]] == ["events"]
