@@ -1,6 +1,7 @@
-"""Batch writes the resource engine serves: each entry as the single
-operation would do it, failures reported per entry in the service's own
-error shape, the rest carried out."""
+"""Batch writes and copies the resource engine serves: a batch carries out
+each entry as the single operation would, reporting failures per entry in
+the service's own error shape; a copy makes a new resource from an existing
+one's fields."""
 
 
 def test_redshift_batch_delete_reports_missing_snapshots(make_client):
@@ -27,3 +28,19 @@ def test_glue_batch_create_and_delete(make_client):
     out = glue.batch_delete_table(DatabaseName="bwdb", TablesToDelete=["other", "missing"])
     assert [(e["TableName"], e["ErrorDetail"]["ErrorCode"]) for e in out["Errors"]] == [("missing", "EntityNotFoundException")]
     assert [t["Name"] for t in glue.get_tables(DatabaseName="bwdb")["TableList"]] == ["events"]
+
+
+def test_copy_makes_a_new_resource_from_the_source(make_client):
+    rs = make_client("redshift")
+    rs.create_cluster(ClusterIdentifier="cp-c1", NodeType="dc2.large", MasterUsername="u", MasterUserPassword="Passw0rd!")
+    rs.create_cluster_snapshot(SnapshotIdentifier="cp-s1", ClusterIdentifier="cp-c1", Tags=[{"Key": "team", "Value": "a"}])
+    copy = rs.copy_cluster_snapshot(SourceSnapshotIdentifier="cp-s1", TargetSnapshotIdentifier="cp-s1-copy")["Snapshot"]
+    assert (copy["SnapshotIdentifier"], copy["ClusterIdentifier"]) == ("cp-s1-copy", "cp-c1")
+    assert copy["Tags"] == [{"Key": "team", "Value": "a"}]
+    names = {s["SnapshotIdentifier"] for s in rs.describe_cluster_snapshots(ClusterIdentifier="cp-c1")["Snapshots"]}
+    assert names == {"cp-s1", "cp-s1-copy"}
+    try:
+        rs.copy_cluster_snapshot(SourceSnapshotIdentifier="cp-none", TargetSnapshotIdentifier="x")
+        raise AssertionError("copied a snapshot that does not exist")
+    except rs.exceptions.ClusterSnapshotNotFoundFault:
+        pass

@@ -108,6 +108,7 @@ pub fn coverage(schema: &'static ServiceSchema, implemented: &[&str]) -> Vec<(&'
                     Plan::State { .. } => Coverage::Engine("state"),
                     Plan::BatchRead { .. } => Coverage::Engine("batch-read"),
                     Plan::BatchWrite { .. } => Coverage::Engine("batch-write"),
+                    Plan::Copy { .. } => Coverage::Engine("copy"),
                     Plan::Absent { .. } => Coverage::Engine("absent"),
                     Plan::Tag | Plan::Untag | Plan::ListTags => Coverage::Engine("tags"),
                     Plan::Unserved(why) => Coverage::NotImplemented(why),
@@ -141,6 +142,7 @@ pub fn resource_types(schema: &'static ServiceSchema, implemented: &[&str]) -> V
                         Plan::State { ty, .. } if ty == i => "state",
                         Plan::BatchRead { ty } if ty == i => "batch-read",
                         Plan::BatchWrite { ty, .. } if ty == i => "batch-write",
+                        Plan::Copy { ty } if ty == i => "copy",
                         _ => return None,
                     };
                     (!implemented.contains(&op.name)).then_some((op.name, role))

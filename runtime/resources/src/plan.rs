@@ -47,6 +47,8 @@ pub enum Plan {
     Update { ty: usize },
     Delete { ty: usize },
     State { ty: usize, change: StateChange },
+    /// `Copy…`/`Clone…`: a new resource from an existing one.
+    Copy { ty: usize },
     /// `BatchGet…`: several reads in one request.
     BatchRead { ty: usize },
     /// `BatchCreate…`, `BatchDelete…`, `BatchUpdate…`: one write per entry,
@@ -244,11 +246,30 @@ impl Catalog {
                 })
             };
             // `EnableLogging(ClusterIdentifier)`: a write to the resource the request names.
+            // A type its full noun names first (`ClusterIdentifier`), else one
+            // a tail of its noun names (`SnapshotIdentifier` of a `ClusterSnapshot`).
             let writes_to = |noun: &str| {
                 let _ = noun;
-                schema.shape(op.input).members.iter().filter(|m| m.is_required()).find_map(|m| {
-                    types.iter().position(|t| t.created && !t.run && crate::words::is_identifier_name(m.name) && member_names(m.name, &t.noun))
-                })
+                // Required identifiers; where there are none, any (`SnapshotIdentifier` or `SnapshotArn`).
+                let members = schema.shape(op.input).members;
+                let mut required: Vec<&simfra_model::Member> = members.iter().filter(|m| m.is_required() && crate::words::is_identifier_name(m.name)).collect();
+                if required.is_empty() {
+                    required = members.iter().filter(|m| crate::words::is_identifier_name(m.name)).collect();
+                }
+                let candidates = |exact: bool| {
+                    required.iter().find_map(|m| {
+                        types.iter().position(|t| {
+                            t.created
+                                && !t.run
+                                && if exact {
+                                    member_names(m.name, &t.noun)
+                                } else {
+                                    crate::words::noun_tails(&t.noun).skip(1).any(|tail| member_names(m.name, tail))
+                                }
+                        })
+                    })
+                };
+                candidates(true).or_else(|| candidates(false))
             };
             let plan = if let Some(rest) = op.name.strip_prefix("BatchGet").or_else(|| op.name.strip_prefix("BatchDescribe")) {
                 match find_plural(base_noun(rest)).or_else(|| find(base_noun(rest))) {
@@ -302,6 +323,9 @@ impl Catalog {
                         _ if matches!(change, StateChange::Stop | StateChange::Cancel) => missing_target(schema, op, noun),
                         _ => Plan::Unserved(COMPUTED),
                     },
+                    VerbKind::Other if copied(op.name).and_then(find).is_some_and(|t| types[t].created) => {
+                        Plan::Copy { ty: copied(op.name).and_then(find).unwrap_or(0) }
+                    }
                     VerbKind::Other if run_noun(op.name).and_then(find).is_some_and(|t| types[t].run) => {
                         Plan::Create { ty: run_noun(op.name).and_then(find).unwrap_or(0), upsert: false }
                     }
@@ -324,7 +348,7 @@ impl Catalog {
                     *plan = Plan::Unserved(HAND_OWNED);
                     continue;
                 }
-                Plan::Create { ty, .. } | Plan::Read { ty } | Plan::List { ty } | Plan::Update { ty } | Plan::Delete { ty } | Plan::State { ty, .. } | Plan::BatchRead { ty } | Plan::BatchWrite { ty, .. } => ty,
+                Plan::Create { ty, .. } | Plan::Read { ty } | Plan::List { ty } | Plan::Update { ty } | Plan::Delete { ty } | Plan::State { ty, .. } | Plan::BatchRead { ty } | Plan::BatchWrite { ty, .. } | Plan::Copy { ty } => ty,
                 _ => continue,
             };
             if !types[ty].engine_owned {
@@ -430,6 +454,11 @@ fn member_names(member: &str, noun: &str) -> bool {
     let m = member.to_ascii_lowercase();
     let n = noun.to_ascii_lowercase();
     m.strip_prefix(&n).is_some_and(|rest| matches!(rest, "name" | "id" | "arn" | "identifier"))
+}
+
+/// What `CopyClusterSnapshot`, `CloneReceiptRuleSet` copy (`ClusterSnapshot`, `ReceiptRuleSet`).
+fn copied(op: &str) -> Option<&str> {
+    ["Copy", "Clone"].iter().find_map(|v| op.strip_prefix(v)).map(base_noun).filter(|n| !n.is_empty())
 }
 
 /// What `SubmitJob`, `RunJobFlow`, `StartBuild` begin (`Job`, `JobFlow`, `Build`).

@@ -274,3 +274,36 @@ pub(super) fn state(call: &Call, ty: usize, change: StateChange, node: &Node) ->
         None => Err(not_found(call, &t.noun, &describe_ids(&ids))),
     }
 }
+
+/// `CopyClusterSnapshot(SourceSnapshotIdentifier, TargetSnapshotIdentifier)`,
+/// `CloneReceiptRuleSet(OriginalRuleSetName, RuleSetName)`: a new record with
+/// the source's fields, under the target's name, created as a create would.
+pub(super) fn copy(call: &Call, ty: usize, node: Node) -> Result<Value, ServiceError> {
+    let noun = call.ty(ty).noun.clone();
+    const SOURCE: &[&str] = &["Source", "Original", "Primary"];
+    let source_value = node.fields().iter().find_map(|(k, v)| {
+        (SOURCE.iter().any(|p| k.starts_with(p)) && is_identifier_name(k)).then(|| v.as_str().map(str::to_string)).flatten()
+    });
+    let Some(source_value) = source_value else {
+        return Err(not_served(call.schema.name, call.op.name, "names no source to copy"));
+    };
+    let source = call
+        .records(|records| records.values().find(|r| r.ty == ty && r.is_named(&source_value)).cloned())
+        .ok_or_else(|| not_found(call, &noun, &format!("'{source_value}'")))?;
+    // The copy: the source's fields, then the request's (without its source
+    // members; `TargetSnapshotIdentifier` becomes `SnapshotIdentifier`).
+    let mut fresh = source.fields.clone();
+    for (k, v) in node.fields() {
+        if SOURCE.iter().any(|p| k.starts_with(p)) {
+            continue;
+        }
+        match k.strip_prefix("Target") {
+            Some(rest) if !rest.is_empty() => fresh.set(rest, v.clone()),
+            _ => fresh.set(k, v.clone()),
+        }
+    }
+    if let Node::Struct(fields) = &mut fresh {
+        fields.push(("Tags".into(), Node::Map(source.tags.iter().map(|(k, v)| (k.clone(), Node::str(v.clone()))).collect())));
+    }
+    create(call, ty, false, fresh)
+}

@@ -65,6 +65,7 @@ pub fn serve(call: &Call, plan: Plan, input: &Value) -> Result<Value, ServiceErr
         Plan::State { ty, change } => state(call, ty, change, &node),
         Plan::BatchRead { ty } => batch_read(call, ty, &node),
         Plan::BatchWrite { ty, each } => batch_write(call, ty, each, node),
+        Plan::Copy { ty } => copy(call, ty, node),
         Plan::Absent { list } => absent(call, list, &node),
         Plan::Tag | Plan::Untag | Plan::ListTags => tags(call, plan, &node),
         Plan::Unserved(why) => Err(not_served(call.schema.name, call.op.name, why)),
