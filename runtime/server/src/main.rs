@@ -15,6 +15,7 @@ fn hand_written() -> Vec<SharedHandler> {
     vec![
         simfra_svc_cloudtrail::handler(),
         simfra_svc_cloudwatch::handler(),
+        simfra_svc_cognito_identity::handler(),
         simfra_svc_dynamodb::handler(),
         simfra_svc_ec2::handler(),
         simfra_svc_iam::handler(),
