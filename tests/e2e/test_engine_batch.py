@@ -44,3 +44,13 @@ def test_copy_makes_a_new_resource_from_the_source(make_client):
         raise AssertionError("copied a snapshot that does not exist")
     except rs.exceptions.ClusterSnapshotNotFoundFault:
         pass
+
+
+def test_grants_are_revoked_by_their_content(make_client):
+    lf = make_client("lakeformation")
+    who = {"DataLakePrincipalIdentifier": "arn:aws:iam::000000000000:role/analyst"}
+    lf.grant_permissions(Principal=who, Resource={"Database": {"Name": "gr-db1"}}, Permissions=["ALTER"])
+    lf.grant_permissions(Principal=who, Resource={"Database": {"Name": "gr-db2"}}, Permissions=["DROP"])
+    lf.revoke_permissions(Principal=who, Resource={"Database": {"Name": "gr-db2"}}, Permissions=["DROP"])
+    left = [p["Resource"] for p in lf.list_permissions()["PrincipalResourcePermissions"] if p["Principal"] == who]
+    assert left == [{"Database": {"Name": "gr-db1"}}]

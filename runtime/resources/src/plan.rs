@@ -293,7 +293,11 @@ impl Catalog {
                 match kind {
                     VerbKind::Create | VerbKind::Put => match find(noun) {
                         Some(ty) => Plan::Create { ty, upsert: kind == VerbKind::Put || !op.name.starts_with("Create") },
-                        None => Plan::Unserved(COMPUTED),
+                        // `AuthorizeSnapshotAccess(SnapshotIdentifier)`: a write to the snapshot.
+                        None => match writes_to(noun) {
+                            Some(ty) => Plan::Update { ty },
+                            None => Plan::Unserved(COMPUTED),
+                        },
                     },
                     VerbKind::Read => match (find(noun), find_plural(noun), aspect_of(Some(ASPECTS))) {
                         (Some(ty), _, _) => Plan::Read { ty },
@@ -309,9 +313,11 @@ impl Catalog {
                         Some(ty) => Plan::Update { ty },
                         None => missing_target(schema, op, noun),
                     },
-                    VerbKind::Delete => match find(noun) {
-                        Some(ty) => Plan::Delete { ty },
-                        None => missing_target(schema, op, noun),
+                    VerbKind::Delete => match (find(noun), writes_to(noun)) {
+                        (Some(ty), _) => Plan::Delete { ty },
+                        // `RevokeSnapshotAccess(SnapshotIdentifier)`: a write to the snapshot.
+                        (None, Some(ty)) if op.name.starts_with("Revoke") || op.name.starts_with("Deauthorize") => Plan::Update { ty },
+                        _ => missing_target(schema, op, noun),
                     },
                     VerbKind::State(StateChange::Start) if find(noun).is_some_and(|t| types[t].run) => {
                         Plan::Create { ty: find(noun).unwrap_or(0), upsert: false }
@@ -444,7 +450,7 @@ const NOT_RUN: &[(&str, &str)] = &[("cloudformation", "Stack"), ("cloudformation
 
 /// Verbs (outside the engine's own) that change a resource's settings.
 const WRITES: &[&str] = &[
-    "Configure", "Apply", "Reset", "Rotate", "Share", "Unshare", "Authorize", "Deauthorize", "Upgrade", "Resize",
+    "Configure", "Apply", "Reset", "Rotate", "Share", "Unshare", "Upgrade", "Resize",
     "Failover", "Promote", "Renew", "Restore", "Move", "Reorder", "Replace", "Invalidate", "Flush", "Record", "Enter", "Exit",
     "Complete",
 ];

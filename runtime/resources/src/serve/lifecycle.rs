@@ -232,8 +232,17 @@ pub(super) fn update(call: &Call, ty: usize, mut node: Node) -> Result<Value, Se
 pub(super) fn delete(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
     let t = call.ty(ty);
     let ids = identifiers(call, node, &t.noun, Pick::Strict);
+    let mut content = node.clone();
+    strip_controls(&mut content);
     let removed = call.records(|records| {
-        let key = if ids.is_empty() { records.iter().find(|(_, r)| r.ty == ty).map(|(k, _)| *k) } else { find(records, ty, &t.noun, &ids).map(|(k, _)| k) };
+        let key = if !ids.is_empty() {
+            find(records, ty, &t.noun, &ids).map(|(k, _)| k)
+        } else if !content.fields().is_empty() {
+            // Nothing names it (Lake Formation's RevokePermissions): the record written with these fields.
+            records.iter().find(|(_, r)| r.ty == ty && holds_all(&r.fields, &content)).map(|(k, _)| *k)
+        } else {
+            records.iter().find(|(_, r)| r.ty == ty).map(|(k, _)| *k)
+        };
         key.and_then(|k| records.remove(&k))
     });
     match removed {
@@ -306,4 +315,9 @@ pub(super) fn copy(call: &Call, ty: usize, node: Node) -> Result<Value, ServiceE
         fields.push(("Tags".into(), Node::Map(source.tags.iter().map(|(k, v)| (k.clone(), Node::str(v.clone()))).collect())));
     }
     create(call, ty, false, fresh)
+}
+
+/// Whether a record's fields include every field of `wanted`, equal.
+fn holds_all(fields: &Node, wanted: &Node) -> bool {
+    wanted.fields().iter().all(|(k, v)| fields.get(k, "").is_some_and(|f| f == v))
 }
