@@ -14,6 +14,7 @@
 mod ids;
 mod node;
 mod plan;
+mod published;
 mod serve;
 mod store;
 mod words;
@@ -109,6 +110,7 @@ pub fn coverage(schema: &'static ServiceSchema, implemented: &[&str]) -> Vec<(&'
                     Plan::BatchRead { .. } => Coverage::Engine("batch-read"),
                     Plan::BatchWrite { .. } => Coverage::Engine("batch-write"),
                     Plan::Copy { .. } => Coverage::Engine("copy"),
+                    Plan::Published => Coverage::Engine("published"),
                     Plan::Absent { .. } => Coverage::Engine("absent"),
                     Plan::Tag | Plan::Untag | Plan::ListTags => Coverage::Engine("tags"),
                     Plan::Unserved(why) => Coverage::NotImplemented(why),

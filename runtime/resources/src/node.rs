@@ -204,3 +204,19 @@ pub fn to_json(n: &Node) -> serde_json::Value {
         Node::Struct(fields) | Node::Map(fields) => J::Object(fields.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
     }
 }
+
+/// JSON as a node (the form published answers are written in).
+pub fn from_json(j: &serde_json::Value) -> Node {
+    use serde_json::Value as J;
+    match j {
+        J::String(s) => Node::str(s.clone()),
+        J::Bool(b) => Node::Scalar(Value::Bool(*b)),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Node::Scalar(Value::Int(i)),
+            None => Node::Scalar(Value::Float(n.as_f64().unwrap_or(0.0))),
+        },
+        J::Array(items) => Node::List(items.iter().map(from_json).collect()),
+        J::Object(map) => Node::Struct(map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect()),
+        J::Null => Node::Scalar(Value::Null),
+    }
+}

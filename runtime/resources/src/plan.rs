@@ -47,6 +47,8 @@ pub enum Plan {
     Update { ty: usize },
     Delete { ty: usize },
     State { ty: usize, change: StateChange },
+    /// AWS's published answer (`DescribeAdjustmentTypes`): see `published.rs`.
+    Published,
     /// `Copy…`/`Clone…`: a new resource from an existing one.
     Copy { ty: usize },
     /// `BatchGet…`: several reads in one request.
@@ -271,7 +273,9 @@ impl Catalog {
                 };
                 candidates(true).or_else(|| candidates(false))
             };
-            let plan = if let Some(rest) = op.name.strip_prefix("BatchGet").or_else(|| op.name.strip_prefix("BatchDescribe")) {
+            let plan = if crate::published::answer(schema.name, op.name).is_some() {
+                Plan::Published
+            } else if let Some(rest) = op.name.strip_prefix("BatchGet").or_else(|| op.name.strip_prefix("BatchDescribe")) {
                 match find_plural(base_noun(rest)).or_else(|| find(base_noun(rest))) {
                     Some(ty) => Plan::BatchRead { ty },
                     None => Plan::Unserved(BATCH),

@@ -66,6 +66,13 @@ pub fn serve(call: &Call, plan: Plan, input: &Value) -> Result<Value, ServiceErr
         Plan::BatchRead { ty } => batch_read(call, ty, &node),
         Plan::BatchWrite { ty, each } => batch_write(call, ty, each, node),
         Plan::Copy { ty } => copy(call, ty, node),
+        Plan::Published => {
+            let text = crate::published::answer(call.schema.name, call.op.name).unwrap_or("{}");
+            let json: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            let mut v = to_value(call.schema, call.op.output, &crate::node::from_json(&json), "").unwrap_or_else(Value::empty_struct);
+            fill_required(call.schema, call.op.output, &mut v, 0);
+            Ok(v)
+        }
         Plan::Absent { list } => absent(call, list, &node),
         Plan::Tag | Plan::Untag | Plan::ListTags => tags(call, plan, &node),
         Plan::Unserved(why) => Err(not_served(call.schema.name, call.op.name, why)),

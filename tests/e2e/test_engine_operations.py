@@ -1,7 +1,8 @@
-"""Batch writes and copies the resource engine serves: a batch carries out
-each entry as the single operation would, reporting failures per entry in
-the service's own error shape; a copy makes a new resource from an existing
-one's fields."""
+"""Operations the resource engine serves beyond create/read/update/delete:
+batch writes (each entry as the single operation would do it, failures per
+entry in the service's own error shape), copies (a new resource from an
+existing one's fields), grants revoked by their content, and the answers AWS
+publishes for every account (enumerations, version lists)."""
 
 
 def test_redshift_batch_delete_reports_missing_snapshots(make_client):
@@ -54,3 +55,13 @@ def test_grants_are_revoked_by_their_content(make_client):
     lf.revoke_permissions(Principal=who, Resource={"Database": {"Name": "gr-db2"}}, Permissions=["DROP"])
     left = [p["Resource"] for p in lf.list_permissions()["PrincipalResourcePermissions"] if p["Principal"] == who]
     assert left == [{"Database": {"Name": "gr-db1"}}]
+
+
+def test_published_enumerations(make_client):
+    asg = make_client("autoscaling")
+    assert [a["AdjustmentType"] for a in asg.describe_adjustment_types()["AdjustmentTypes"]] == [
+        "ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"]
+    assert "autoscaling:EC2_INSTANCE_LAUNCHING" in asg.describe_lifecycle_hook_types()["LifecycleHookTypes"]
+    assert "Default" in asg.describe_termination_policy_types()["TerminationPolicyTypes"]
+    versions = make_client("opensearch").list_versions()["Versions"]
+    assert "Elasticsearch_7.10" in versions and any(v.startswith("OpenSearch_2.") for v in versions)
