@@ -17,6 +17,7 @@ fn hand_written() -> Vec<SharedHandler> {
         simfra_svc_cloudwatch::handler(),
         simfra_svc_cognito_identity::handler(),
         simfra_svc_dynamodb::handler(),
+        simfra_svc_dynamodb::streams_handler(),
         simfra_svc_ec2::handler(),
         simfra_svc_iam::handler(),
         simfra_svc_lambda::handler(),
