@@ -212,6 +212,15 @@ impl Catalog {
                 types[ty].run = true;
             }
         }
+        // What `Purchase…Offering` buys: a reservation (`ReservedNode`), when something lists them.
+        for op in ops.iter() {
+            if let Some(bought) = purchased(op.name) {
+                let noun = singulars(bought).into_iter().find(|s| referenced(s)).unwrap_or_else(|| bought.to_string());
+                if referenced(&noun) {
+                    add_type(&mut types, &noun, true, !hand_written.contains(&op.name));
+                }
+            }
+        }
         // Resources whose creation is work Simfra does not do (yet): recorded, and reported as not run.
         for t in types.iter_mut() {
             if NOT_RUN.contains(&(schema.name, t.noun.as_str())) {
@@ -333,6 +342,10 @@ impl Catalog {
                         _ if matches!(change, StateChange::Stop | StateChange::Cancel) => missing_target(schema, op, noun),
                         _ => Plan::Unserved(COMPUTED),
                     },
+                    VerbKind::Other if purchased(op.name).is_some_and(|b| find(b).or_else(|| find_plural(b)).is_some()) => {
+                        let bought = purchased(op.name).unwrap_or_default();
+                        Plan::Create { ty: find(bought).or_else(|| find_plural(bought)).unwrap_or(0), upsert: false }
+                    }
                     VerbKind::Other if copied(op.name).and_then(find).is_some_and(|t| types[t].created) => {
                         Plan::Copy { ty: copied(op.name).and_then(find).unwrap_or(0) }
                     }
@@ -464,6 +477,11 @@ fn member_names(member: &str, noun: &str) -> bool {
     let m = member.to_ascii_lowercase();
     let n = noun.to_ascii_lowercase();
     m.strip_prefix(&n).is_some_and(|rest| matches!(rest, "name" | "id" | "arn" | "identifier"))
+}
+
+/// What `PurchaseReservedNodeOffering` buys (`ReservedNode`; `ReservedNodes` for MemoryDB's plural).
+fn purchased(op: &str) -> Option<&str> {
+    op.strip_prefix("Purchase")?.strip_suffix("Offering").filter(|n| !n.is_empty())
 }
 
 /// What `CopyClusterSnapshot`, `CloneReceiptRuleSet` copy (`ClusterSnapshot`, `ReceiptRuleSet`).

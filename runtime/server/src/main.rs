@@ -13,6 +13,7 @@ use simfra_model::SharedHandler;
 /// Services with hand-written behaviour; they replace the generated all-501 handlers.
 fn hand_written() -> Vec<SharedHandler> {
     vec![
+        simfra_svc_account::handler(),
         simfra_svc_cloudtrail::handler(),
         simfra_svc_cloudwatch::handler(),
         simfra_svc_cognito_identity::handler(),
