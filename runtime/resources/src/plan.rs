@@ -28,6 +28,11 @@ pub struct ResourceType {
     pub arn_uses_id: bool,
     /// Whether its reads or deletes find it by its name (then names are unique).
     pub named_address: bool,
+    /// The identifier members its reads and deletes require (`FirewallRuleGroupId`,
+    /// `FirewallDomainListId`): two records agreeing on all of them are one resource.
+    pub address_members: Vec<&'static str>,
+    /// An integer member numbering it within its parent (AppConfig's `DeploymentNumber`).
+    pub number_member: Option<&'static str>,
     /// The member reads address it by when it has no name of its own
     /// (`principalArn` of an EKS access entry): its value becomes the name.
     pub key_member: Option<&'static str>,
@@ -141,7 +146,11 @@ impl Catalog {
     /// Whether a member names a resource of type `noun` itself (its name,
     /// id or ARN), counting the noun's first words where they are no type.
     pub fn names_itself(&self, member: &str, noun: &str) -> bool {
-        let rel = crate::words::relative_name_with_heads(&member.to_ascii_lowercase(), noun, |h| self.is_type(h));
+        // A one-word head is too weak a sign (an `AccountAssignment`'s
+        // `AccountId` is its account's); two words are not (`provisionedModelId`).
+        let rel = crate::words::relative_name_with_heads(&member.to_ascii_lowercase(), noun, |h| {
+            self.is_type(h) || !h[1..].contains(|c: char| c.is_ascii_uppercase())
+        });
         matches!(rel.trim_end_matches('s'), "" | "name" | "id" | "arn" | "identifier" | "key")
     }
 
@@ -188,7 +197,7 @@ impl Catalog {
         let mut types: Vec<ResourceType> = Vec::new();
         for (i, (kind, noun)) in split.iter().enumerate() {
             let noun = noun.as_str();
-            if tag_op(ops[i].name).is_some() {
+            if tag_op(ops[i].name).is_some() || not_stored(schema.name, ops[i].name).is_some() {
                 continue;
             }
             let engine = !hand_written.contains(&ops[i].name);
@@ -282,7 +291,9 @@ impl Catalog {
                 };
                 candidates(true).or_else(|| candidates(false))
             };
-            let plan = if crate::published::answer(schema.name, op.name).is_some() {
+            let plan = if let Some(why) = not_stored(schema.name, op.name) {
+                Plan::Unserved(why)
+            } else if crate::published::answer(schema.name, op.name).is_some() {
                 Plan::Published
             } else if let Some(rest) = op.name.strip_prefix("BatchGet").or_else(|| op.name.strip_prefix("BatchDescribe")) {
                 match find_plural(base_noun(rest)).or_else(|| find(base_noun(rest))) {
@@ -434,6 +445,19 @@ impl Catalog {
             t.named_address = addressing
                 .iter()
                 .any(|m| matches!(crate::words::relative_name_with_heads(&m.name.to_ascii_lowercase(), &t.noun, is_type).as_str(), "" | "name"));
+            // Every required addressing member; all must be identifier strings for
+            // them to key the resource (Glue's partitions are keyed by a list of values too).
+            let required_addressing: Vec<&simfra_model::Member> = addressing.iter().copied().filter(|m| m.is_required()).collect();
+            t.address_members = if required_addressing.iter().all(|m| schema.shape(m.target).kind == ShapeKind::String && crate::words::is_identifier_name(m.name)) {
+                required_addressing.iter().map(|m| m.name).collect()
+            } else {
+                Vec::new()
+            };
+            t.address_members.dedup();
+            t.number_member = addressing
+                .iter()
+                .find(|m| m.is_required() && schema.shape(m.target).kind.is_integer() && (crate::words::is_identifier_name(m.name) || m.name.ends_with("Number")))
+                .map(|m| m.name);
             // Addressed by id or ARN only: names may repeat, so ARNs end in ids.
             if !addressing.is_empty() && !t.named_address {
                 t.arn_uses_id = true;
@@ -459,6 +483,25 @@ impl Catalog {
         }
         Catalog { types, plans }
     }
+}
+
+/// Operations a stored answer would misrepresent although their names read
+/// like writes or reads, with the reason.
+const NOT_STORED: &[(&str, &[&str], &str)] = &[
+    (
+        "cloudcontrol",
+        &["CreateResource", "UpdateResource", "DeleteResource", "GetResource", "ListResources", "GetResourceRequestStatus", "ListResourceRequests", "CancelResourceRequest"],
+        "acts on other services' resources through their CloudFormation resource types",
+    ),
+    (
+        "codecommit",
+        &["CreateCommit", "PutFile", "DeleteFile", "CreateBranch", "CreateUnreferencedMergeCommit"],
+        "needs the repository's git objects, which Simfra does not keep",
+    ),
+];
+
+fn not_stored(service: &str, op: &str) -> Option<&'static str> {
+    NOT_STORED.iter().find(|(s, ops, _)| *s == service && ops.contains(&op)).map(|(_, _, why)| *why)
 }
 
 /// Types whose creation provisions other resources: a stored "complete"
@@ -541,6 +584,8 @@ fn add_type(types: &mut Vec<ResourceType>, noun: &str, created: bool, engine: bo
         run: false,
         arn_uses_id: false,
         named_address: false,
+        address_members: Vec::new(),
+        number_member: None,
         key_member: None,
         arn_pattern: None,
         id_pattern: None,

@@ -27,7 +27,7 @@ pub(super) fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Re
         .or_else(|| relative(&["identifier"]))
         .or_else(|| relative(&[""]))
         .or_else(|| t.key_member.and_then(|k| node.get(k, "").and_then(Node::as_str).map(str::to_string)));
-    let id = relative(&["id"]).unwrap_or_else(|| ids::identifier(&prefix(noun), t.id_pattern, t.id_length));
+    let mut id = relative(&["id"]).unwrap_or_else(|| ids::identifier(&prefix(noun), t.id_pattern, t.id_length));
     // Identifiers of other things: the parents a node group names (its cluster).
     let ids_given: Vec<(&str, String)> =
         identifiers(call, &node, noun, Pick::Identifiers).into_iter().filter(|(m, _)| !names_itself(m, noun)).collect();
@@ -59,7 +59,30 @@ pub(super) fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Re
     let id_given = relative(&["id"]).is_some();
     let unique = !t.run && (upsert || t.named_address || id_given || modeled_error(call, noun, ALREADY_EXISTS).is_some());
     let now = now();
+    // The members its reads address it by, all given: a record agreeing on them is this one.
+    let address: Vec<(&str, String)> =
+        t.address_members.iter().filter_map(|m| node.get(m, "").and_then(Node::as_str).map(|v| (*m, v.to_string()))).collect();
+    let keyed = !t.run && !t.address_members.is_empty() && address.len() == t.address_members.len();
     let result = call.records(|records| {
+        // Numbered within its parent (`DeploymentNumber` 1, 2, …).
+        if let Some(member) = t.number_member {
+            let next = 1 + records
+                .values()
+                .filter(|r| r.ty == ty && ids_given.iter().all(|(m, v)| field_text(r, m, noun).is_none_or(|f| f == *v)))
+                .filter_map(|r| match r.fields.get(member, "") {
+                    Some(Node::Scalar(Value::Int(n))) => Some(*n),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            node.set(member, Node::Scalar(Value::Int(next)));
+            id = next.to_string();
+        }
+        if keyed && !upsert {
+            if let Some(existing) = records.values().find(|r| r.ty == ty && address.iter().all(|(m, v)| field_text(r, m, noun).as_deref() == Some(v.as_str()))) {
+                return Err(already_exists(call, noun, &format!("'{}'", existing.name.clone().unwrap_or_else(|| existing.id.clone()))));
+            }
+        }
         if let Some(token) = &client_token {
             if let Some(r) = records.values().find(|r| r.ty == ty && r.client_token.as_ref() == Some(token)) {
                 return Ok(r.clone());
@@ -138,6 +161,12 @@ pub(super) fn flatten_input(node: &mut Node, noun: &str) {
         })
         .map(|(_, v)| v.clone())
         .collect();
+    // A request that is one structure (`CreateDataCellsFilter { TableData: {…} }`) is the resource.
+    let wrapped = if wrapped.is_empty() && node.fields().len() == 1 {
+        node.fields().iter().filter(|(_, v)| matches!(v, Node::Struct(_))).map(|(_, v)| v.clone()).collect()
+    } else {
+        wrapped
+    };
     for inner in wrapped {
         for (k, v) in inner.fields() {
             if node.get(k, "").is_none() {
@@ -185,7 +214,7 @@ pub(super) fn read(call: &Call, ty: usize, node: &Node) -> Result<Value, Service
         if ids.is_empty() {
             records.values().find(|r| r.ty == ty).cloned()
         } else {
-            find(records, ty, &t.noun, &ids).map(|(_, r)| r.clone())
+            find(call.catalog, records, ty, &t.noun, &ids).map(|(_, r)| r.clone())
         }
     });
     match found {
@@ -208,7 +237,7 @@ pub(super) fn update(call: &Call, ty: usize, mut node: Node) -> Result<Value, Se
     }
     let ids = identifiers(call, &node, &t.noun, Pick::Identifiers);
     let updated = call.records(|records| {
-        let hit = if ids.is_empty() { records.iter_mut().find(|(_, r)| r.ty == ty).map(|(k, r)| (*k, r)) } else { find(records, ty, &t.noun, &ids) };
+        let hit = if ids.is_empty() { records.iter_mut().find(|(_, r)| r.ty == ty).map(|(k, r)| (*k, r)) } else { find(call.catalog, records, ty, &t.noun, &ids) };
         match hit {
             Some((_, r)) => {
                 r.fields.merge(node.clone());
@@ -236,7 +265,7 @@ pub(super) fn delete(call: &Call, ty: usize, node: &Node) -> Result<Value, Servi
     strip_controls(&mut content);
     let removed = call.records(|records| {
         let key = if !ids.is_empty() {
-            find(records, ty, &t.noun, &ids).map(|(k, _)| k)
+            find(call.catalog, records, ty, &t.noun, &ids).map(|(k, _)| k)
         } else if !content.fields().is_empty() {
             // Nothing names it (Lake Formation's RevokePermissions): the record written with these fields.
             records.iter().find(|(_, r)| r.ty == ty && holds_all(&r.fields, &content)).map(|(k, _)| *k)
@@ -261,7 +290,7 @@ pub(super) fn state(call: &Call, ty: usize, change: StateChange, node: &Node) ->
         StateChange::Cancel => Phase::Cancelled,
     };
     let changed = call.records(|records| {
-        let hit = if ids.is_empty() { records.iter_mut().find(|(_, r)| r.ty == ty).map(|(k, r)| (*k, r)) } else { find(records, ty, &t.noun, &ids) };
+        let hit = if ids.is_empty() { records.iter_mut().find(|(_, r)| r.ty == ty).map(|(k, r)| (*k, r)) } else { find(call.catalog, records, ty, &t.noun, &ids) };
         hit.map(|(_, r)| {
             r.phase = phase;
             r.updated = now();

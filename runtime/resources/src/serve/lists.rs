@@ -25,7 +25,7 @@ pub(super) fn list(call: &Call, ty: usize, node: &Node) -> Result<Value, Service
         .filter(|n| *n > 0)
         .unwrap_or(100) as usize;
     let (items, next): (Vec<Record>, Option<u64>) = call.records(|records| {
-        let mut it = records.range(start..).filter(|(_, r)| r.ty == ty && matches(r, noun, &ids, &lists));
+        let mut it = records.range(start..).filter(|(_, r)| r.ty == ty && matches(call.catalog, r, noun, &ids, &lists));
         let items: Vec<Record> = it.by_ref().take(page).map(|(_, r)| r.clone()).collect();
         let next = it.next().map(|(k, _)| *k);
         (items, next)
@@ -167,7 +167,7 @@ pub(super) fn batch_read(call: &Call, ty: usize, node: &Node) -> Result<Value, S
     let noun = call.ty(ty).noun.clone();
     let lists = identifier_lists(call, node);
     let found: Vec<Record> = call.records(|records| {
-        records.values().filter(|r| r.ty == ty && !lists.is_empty() && matches(r, &noun, &[], &lists)).cloned().collect()
+        records.values().filter(|r| r.ty == ty && !lists.is_empty() && matches(call.catalog, r, &noun, &[], &lists)).cloned().collect()
     });
     let out_shape = call.schema.shape(call.op.output);
     let mut fields = Vec::new();

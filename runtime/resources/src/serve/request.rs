@@ -64,13 +64,13 @@ pub(super) fn field_text(rec: &Record, member: &str, noun: &str) -> Option<Strin
 }
 
 /// Whether a record is the one (or among those) the request's identifiers name.
-pub(super) fn matches(rec: &Record, noun: &str, ids: &[(&str, String)], lists: &[(&str, Vec<String>)]) -> bool {
+pub(super) fn matches(catalog: &Catalog, rec: &Record, noun: &str, ids: &[(&str, String)], lists: &[(&str, Vec<String>)]) -> bool {
     let one = |member: &str, v: &str| -> Option<bool> {
         match field_text(rec, member, noun) {
             Some(f) if f == v => Some(true),
             // `FunctionName` given as an ARN: any of the record's names will do.
             Some(_) => Some(rec.is_named(v)),
-            None if names_itself(member, noun) => Some(rec.is_named(v)),
+            None if catalog.names_itself(member, noun) => Some(rec.is_named(v)),
             // A member the record does not have and that does not name it: not a filter here.
             None => None,
         }
@@ -87,8 +87,8 @@ pub(super) fn describe_ids(ids: &[(&str, String)]) -> String {
     ids.iter().rev().find(|(m, _)| is_identifier_name(m)).or(ids.last()).map(|(_, v)| format!("'{v}'")).unwrap_or_default()
 }
 
-pub(super) fn find<'r>(records: &'r mut Records, ty: usize, noun: &str, ids: &[(&str, String)]) -> Option<(u64, &'r mut Record)> {
-    records.iter_mut().find(|(_, r)| r.ty == ty && matches(r, noun, ids, &[])).map(|(k, r)| (*k, r))
+pub(super) fn find<'r>(catalog: &Catalog, records: &'r mut Records, ty: usize, noun: &str, ids: &[(&str, String)]) -> Option<(u64, &'r mut Record)> {
+    records.iter_mut().find(|(_, r)| r.ty == ty && matches(catalog, r, noun, ids, &[])).map(|(k, r)| (*k, r))
 }
 
 pub(super) fn strip_controls(node: &mut Node) {
