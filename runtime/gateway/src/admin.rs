@@ -56,6 +56,17 @@ pub async fn handle(gw: &Gateway, req: Request<Body>) -> Response<Body> {
             let (id, action) = rest.split_once('/').unwrap_or((rest, ""));
             account_action(gw, m, id, action)
         }
+        // Pages services publish (SNS's message-signing certificate).
+        ("GET", p) => match simfra_store::pages::render(p, &req_query) {
+            Some((content_type, page)) => {
+                let mut r = Response::new(Body::from(page));
+                if let Ok(v) = header::HeaderValue::from_str(content_type) {
+                    r.headers_mut().insert(header::CONTENT_TYPE, v);
+                }
+                r
+            }
+            None => plain(StatusCode::NOT_FOUND, "unknown admin endpoint"),
+        },
         _ => plain(StatusCode::NOT_FOUND, "unknown admin endpoint"),
     }
 }

@@ -268,6 +268,7 @@ impl Gateway {
                 let svc = &self.registry.services[r.service];
                 let schema = svc.schema;
                 let op = &schema.operations[r.operation];
+                sqs_queue_url_from_path(&mut req, schema.name, r.protocol, &host);
                 entry.service = Some(schema.name);
                 entry.operation = Some(op.name);
                 entry.protocol = r.protocol.name();
@@ -490,5 +491,34 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+/// SQS's classic Query form addresses the queue by the request path
+/// (`POST /123456789012/name` with `Action=SendMessage`, as older SDKs send
+/// it) rather than by a `QueueUrl` parameter: the path becomes the parameter.
+fn sqs_queue_url_from_path(req: &mut simfra_protocols::http::HttpRequest, service: &str, protocol: simfra_model::Protocol, host: &str) {
+    if service != "sqs" || protocol != simfra_model::Protocol::AwsQuery {
+        return;
+    }
+    let mut segments = req.path.trim_matches('/').split('/');
+    let (Some(account), Some(name), None) = (segments.next(), segments.next(), segments.next()) else { return };
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
+        return;
+    }
+    let named = |form: &[u8]| form.split(|b| *b == b'&').any(|pair| pair.starts_with(b"QueueUrl="));
+    if named(&req.body) || named(req.query.as_bytes()) {
+        return;
+    }
+    let url = simfra_protocols::http::percent_encode(&format!("http://{host}/{account}/{name}"));
+    if req.body.is_empty() && !req.query.is_empty() {
+        req.query = format!("{}&QueueUrl={url}", req.query);
+    } else {
+        let mut body = req.body.to_vec();
+        if !body.is_empty() {
+            body.push(b'&');
+        }
+        body.extend_from_slice(format!("QueueUrl={url}").as_bytes());
+        req.body = body.into();
     }
 }

@@ -52,9 +52,16 @@ const NEWER_URIS: &[NewerUri] = &[
 /// models) that the pinned models still want signed.
 const NEWER_UNSIGNED: &[(&str, &str)] = &[("cognito-identity-provider", "GetTokensFromRefreshToken")];
 
+/// Operations AWS serves unsigned because its own messages link to them:
+/// SNS's SubscribeURL (ConfirmSubscription with the token it sent) and
+/// UnsubscribeURL, opened by HTTP endpoints and email recipients.
+const LINKED_UNSIGNED: &[(&str, &str)] = &[("sns", "ConfirmSubscription"), ("sns", "Unsubscribe")];
+
 /// Whether the operation is served without a signature.
 pub fn served_unsigned(schema: &simfra_model::ServiceSchema, op: &simfra_model::Operation) -> bool {
-    op.has(simfra_model::op_flags::OPTIONAL_AUTH) || NEWER_UNSIGNED.contains(&(schema.name, op.name))
+    op.has(simfra_model::op_flags::OPTIONAL_AUTH)
+        || NEWER_UNSIGNED.contains(&(schema.name, op.name))
+        || LINKED_UNSIGNED.contains(&(schema.name, op.name))
 }
 
 /// Rewrites a newer-SDK request of one of `services` into its pinned form.

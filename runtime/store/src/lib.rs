@@ -3,6 +3,8 @@
 //! one `Scoped<State>` and asks it for the state of the caller's scope; each
 //! state value guards its own data.
 
+pub mod pages;
+
 use simfra_model::RequestContext;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock, Weak};

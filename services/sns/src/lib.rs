@@ -1,108 +1,158 @@
-//! Amazon SNS topics. (Subscriptions and delivery are issue 8's work.)
+//! Amazon SNS: standard and FIFO topics, subscriptions with AWS's
+//! confirmation flow, filter policies on attributes and bodies, and
+//! asynchronous at-least-once delivery — to SQS queues (raw or in AWS's
+//! signed JSON envelope, straight into SQS's store), to HTTP/S endpoints
+//! (with the delivery retry policy, then the subscription's dead-letter
+//! queue), and to email, SMS and mobile push endpoints, which are captured
+//! in an inbox readable at `/_simfra/inbox`.
+//!
+//! Each subscription has one delivery worker fed through a channel in
+//! publish order, so FIFO topics keep their order per subscription; a
+//! publish never waits for delivery.
+
+mod api;
+mod delivery;
+mod filter;
+mod http;
+mod inbox;
+mod message;
+mod mobile;
+mod publish;
+mod subscriptions;
+mod topics;
 
 use simfra_gen_sns::types::*;
-use simfra_gen_sns::*;
 use simfra_model::{RequestContext, ServiceError, SharedHandler};
 use simfra_store::Scoped;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
-struct Topic {
-    attributes: HashMap<String, String>,
-    tags: Vec<Tag>,
+pub(crate) struct Topic {
+    pub arn: String,
+    pub fifo: bool,
+    pub attributes: BTreeMap<String, String>,
+    pub tags: Vec<Tag>,
+    pub data_protection_policy: Option<String>,
+    /// FIFO deduplication ids seen in the last 5 minutes → (message id, sequence number).
+    pub dedup: HashMap<String, (Instant, String, String)>,
+    pub dedup_order: VecDeque<(Instant, String)>,
+    pub next_seq: u64,
+    pub subscriptions_deleted: u64,
+}
+
+pub(crate) struct Subscription {
+    pub arn: String,
+    pub topic_arn: String,
+    pub protocol: String,
+    pub endpoint: String,
+    pub owner: String,
+    pub attributes: BTreeMap<String, String>,
+    pub confirmed: bool,
+    pub token: String,
+    /// The parsed `FilterPolicy`, if any.
+    pub filter: Option<serde_json::Value>,
+    pub worker: delivery::Worker,
+}
+
+pub(crate) struct PlatformApplication {
+    pub attributes: HashMap<String, String>,
+}
+
+pub(crate) struct PlatformEndpoint {
+    pub application_arn: String,
+    pub attributes: HashMap<String, String>,
 }
 
 #[derive(Default)]
-struct Region {
-    /// By topic ARN.
-    topics: Mutex<BTreeMap<String, Topic>>,
+pub(crate) struct Data {
+    pub topics: BTreeMap<String, Topic>,
+    pub subscriptions: BTreeMap<String, Subscription>,
+    pub applications: BTreeMap<String, PlatformApplication>,
+    pub endpoints: BTreeMap<String, PlatformEndpoint>,
+    pub sms_attributes: HashMap<String, String>,
+    pub opted_out: std::collections::BTreeSet<String>,
 }
 
 #[derive(Default)]
-pub struct Sns {
-    state: Scoped<Region>,
+pub(crate) struct Region {
+    data: Mutex<Data>,
 }
+
+impl Region {
+    pub fn lock(&self) -> MutexGuard<'_, Data> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Topics of every account and region, process-wide so that IAM can read
+/// topic policies and that unsigned confirmation links find their topic.
+pub(crate) fn state() -> &'static Scoped<Region> {
+    static STATE: std::sync::OnceLock<Scoped<Region>> = std::sync::OnceLock::new();
+    STATE.get_or_init(Scoped::new)
+}
+
+#[derive(Default)]
+pub struct Sns;
 
 pub fn handler() -> SharedHandler {
-    simfra_gen_sns::handler(Arc::new(Sns::default()))
+    simfra_identity::authorize::register_resources("sns", topic_facts);
+    inbox::register_pages();
+    simfra_gen_sns::handler(Arc::new(Sns))
 }
 
-const PAGE: usize = 100;
-
-fn valid_topic_name(name: &str) -> bool {
-    let base = name.strip_suffix(".fifo").unwrap_or(name);
-    !base.is_empty() && name.len() <= 256 && base.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// IAM's view of a topic: its owner, its `Policy` attribute and its tags.
+fn topic_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
+    let (region, account, _) = split_arn(arn)?;
+    let data = state().get(account, region);
+    let data = data.lock();
+    let topic = data.topics.get(arn)?;
+    let policy = topic.attributes.get("Policy").and_then(|p| simfra_policy::parse(p).ok()).map(Arc::new);
+    let tags = topic.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
+    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy, tags })
 }
 
-fn not_found() -> ServiceError {
+/// (region, account, resource) of an `arn:aws:sns:…` ARN.
+pub(crate) fn split_arn(arn: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let _partition = parts.next()?;
+    if parts.next()? != "sns" {
+        return None;
+    }
+    let (region, account, resource) = (parts.next()?, parts.next()?, parts.next()?);
+    if account.len() != 12 || resource.is_empty() {
+        return None;
+    }
+    Some((region, account, resource))
+}
+
+/// The state holding an SNS ARN's resource, if the caller may reach it.
+pub(crate) fn region_of(ctx: &RequestContext, arn: &str) -> Option<Arc<Region>> {
+    let (region, account, _) = split_arn(arn)?;
+    if !ctx.may_reach(account) || region != ctx.region {
+        return None;
+    }
+    Some(state().get(account, region))
+}
+
+pub(crate) fn random_hex(n: usize) -> String {
+    let mut b = vec![0u8; n];
+    let _ = getrandom::fill(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub(crate) fn uuid() -> String {
+    let h = random_hex(16);
+    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+}
+
+pub(crate) fn invalid_parameter(message: impl Into<String>) -> ServiceError {
+    InvalidParameterException { message: Some(message.into()) }.into()
+}
+
+pub(crate) fn topic_not_found() -> ServiceError {
     NotFoundException { message: Some("Topic does not exist".into()) }.into()
 }
-
-#[simfra_model::async_trait]
-impl SnsApi for Sns {
-    fn implemented(&self) -> &'static [&'static str] {
-        &["CreateTopic", "DeleteTopic", "GetTopicAttributes", "ListTagsForResource", "ListTopics"]
-    }
-
-    async fn create_topic(&self, ctx: &RequestContext, input: CreateTopicInput) -> Result<CreateTopicResponse, CreateTopicError> {
-        if !valid_topic_name(&input.name) {
-            return Err(InvalidParameterException { message: Some("Invalid parameter: Topic Name".into()) }.into());
-        }
-        let arn = simfra_store::arn("sns", &ctx.region, &ctx.account_id, &input.name);
-        let region = self.state.regional(ctx);
-        let mut topics = region.topics.lock().unwrap_or_else(|e| e.into_inner());
-        // CreateTopic is idempotent for the same name.
-        topics.entry(arn.clone()).or_insert_with(|| {
-            let mut attributes = input.attributes.unwrap_or_default();
-            attributes.insert("TopicArn".into(), arn.clone());
-            attributes.insert("Owner".into(), ctx.account_id.clone());
-            attributes.entry("DisplayName".into()).or_default();
-            Topic { attributes, tags: input.tags.unwrap_or_default() }
-        });
-        Ok(CreateTopicResponse { topic_arn: Some(arn) })
-    }
-
-    async fn list_topics(&self, ctx: &RequestContext, input: ListTopicsInput) -> Result<ListTopicsResponse, ListTopicsError> {
-        let region = self.state.regional(ctx);
-        let topics = region.topics.lock().unwrap_or_else(|e| e.into_inner());
-        let after = input.next_token.unwrap_or_default();
-        let arns: Vec<&String> = topics.keys().filter(|a| a.as_str() > after.as_str()).collect();
-        let page: Vec<Topic_> = arns.iter().take(PAGE).map(|a| Topic_ { topic_arn: Some((*a).clone()) }).collect();
-        let next_token = (arns.len() > PAGE).then(|| arns[PAGE - 1].clone());
-        Ok(ListTopicsResponse { topics: Some(page), next_token })
-    }
-
-    async fn get_topic_attributes(
-        &self,
-        ctx: &RequestContext,
-        input: GetTopicAttributesInput,
-    ) -> Result<GetTopicAttributesResponse, GetTopicAttributesError> {
-        let region = self.state.regional(ctx);
-        let topics = region.topics.lock().unwrap_or_else(|e| e.into_inner());
-        let topic = topics.get(&input.topic_arn).ok_or_else(not_found)?;
-        Ok(GetTopicAttributesResponse { attributes: Some(topic.attributes.clone()) })
-    }
-
-    async fn delete_topic(&self, ctx: &RequestContext, input: DeleteTopicInput) -> Result<(), DeleteTopicError> {
-        let region = self.state.regional(ctx);
-        region.topics.lock().unwrap_or_else(|e| e.into_inner()).remove(&input.topic_arn);
-        Ok(())
-    }
-
-
-    async fn list_tags_for_resource(
-        &self,
-        ctx: &RequestContext,
-        input: ListTagsForResourceRequest,
-    ) -> Result<ListTagsForResourceResponse, ListTagsForResourceError> {
-        let region = self.state.regional(ctx);
-        let topics = region.topics.lock().unwrap_or_else(|e| e.into_inner());
-        let topic = topics.get(&input.resource_arn).ok_or_else(|| {
-            ServiceError::from(ResourceNotFoundException { message: Some("Resource does not exist".into()) })
-        })?;
-        Ok(ListTagsForResourceResponse { tags: Some(topic.tags.clone()) })
-    }
-}
-
-/// The generated `Topic` type, named apart from this module's stored topic.
-use simfra_gen_sns::types::Topic as Topic_;
