@@ -89,8 +89,6 @@ ENGINE_GAPS = {
     ("efs", "ReplicationConfiguration"): "the source file system's ARN is not derived from the id the request gives",
     ("redshift", "CustomDomainAssociation"): "the domain name sits in a nested association list the engine does not fill",
     ("redshift", "EventSubscription"): "the subscription name is answered as CustSubscriptionId, a name the engine does not map",
-    ("bedrock", "CustomModelDeployment"): "its ARN pattern is generated as a random string, so the duplicate is not recognised",
-    ("bedrock", "ModelInvocationJob"): "reads take the job's ARN, which the test fills with its name",
     ("bedrock", "ProvisionedModelThroughput"): "the create answers only the ARN, so the test has no provisionedModelId to read it by",
     ("bedrock-runtime", "AsyncInvoke"): "invocationArn is not recognised as the invocation's own ARN",
     ("sesv2", "EmailIdentityPolicy"): "policies are answered as a map keyed by policy name, which the engine does not build",

@@ -146,11 +146,7 @@ impl Catalog {
     /// Whether a member names a resource of type `noun` itself (its name,
     /// id or ARN), counting the noun's first words where they are no type.
     pub fn names_itself(&self, member: &str, noun: &str) -> bool {
-        // A one-word head is too weak a sign (an `AccountAssignment`'s
-        // `AccountId` is its account's); two words are not (`provisionedModelId`).
-        let rel = crate::words::relative_name_with_heads(&member.to_ascii_lowercase(), noun, |h| {
-            self.is_type(h) || !h[1..].contains(|c: char| c.is_ascii_uppercase())
-        });
+        let rel = crate::words::relative_name_with_heads(&member.to_ascii_lowercase(), noun, |h| self.is_type(h));
         matches!(rel.trim_end_matches('s'), "" | "name" | "id" | "arn" | "identifier" | "key")
     }
 
@@ -428,7 +424,7 @@ impl Catalog {
                         continue;
                     }
                     let pattern = m.constraints.pattern;
-                    let arn_like = pattern.is_some_and(|p| p.starts_with("^arn") || p.starts_with("^(arn") || p.starts_with("arn"));
+                    let arn_like = pattern.is_some_and(|p| p.contains("arn:"));
                     if arn_like || rel == "arn" {
                         // Bedrock's `jobIdentifier` takes the job's ARN.
                         if t.arn_pattern.is_none() {
@@ -440,11 +436,19 @@ impl Catalog {
                     }
                 }
             }
-            // Found by its name: two of one name could not be told apart.
+            // An ARN pattern ending in the id's pattern (`…:model-invocation-job/)?[a-z0-9]{12})$`) says the id's form.
+            if t.id_pattern.is_none_or(|p| p.contains("arn:")) {
+                if let Some(tail) = t.arn_pattern.or(t.id_pattern).and_then(arn_tail_pattern) {
+                    t.id_pattern = Some(tail);
+                    t.id_length = (None, None);
+                }
+            }
+            // Found by its name (`…Identifier`s take names too: RDS's, Bedrock's):
+            // two of one name could not be told apart.
             let is_type = |h: &str| nouns.iter().any(|n| n.eq_ignore_ascii_case(h));
             t.named_address = addressing
                 .iter()
-                .any(|m| matches!(crate::words::relative_name_with_heads(&m.name.to_ascii_lowercase(), &t.noun, is_type).as_str(), "" | "name"));
+                .any(|m| matches!(crate::words::relative_name_with_heads(&m.name.to_ascii_lowercase(), &t.noun, is_type).as_str(), "" | "name" | "identifier"));
             // Every required addressing member; all must be identifier strings for
             // them to key the resource (Glue's partitions are keyed by a list of values too).
             let required_addressing: Vec<&simfra_model::Member> = addressing.iter().copied().filter(|m| m.is_required()).collect();
@@ -599,6 +603,44 @@ const ASPECTS: &[&str] = &[
     "Config", "Configuration", "Settings", "Setting", "Attributes", "Attribute", "Details", "Detail", "Info", "Status",
     "Description", "Summary", "Properties", "Metadata", "State", "Options", "Info", "Data", "Definition",
 ];
+
+/// The alternative of a pattern that describes an ARN (patterns often allow
+/// `arn:…/id` or the bare id: `^(arn:…)|^([0-9a-zA-Z][_-]?){1,63}$`).
+pub(crate) fn arn_alternative(p: &'static str) -> &'static str {
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut parts = Vec::new();
+    for (i, c) in p.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '|' if depth == 0 => {
+                parts.push(&p[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&p[start..]);
+    parts.into_iter().find(|a| a.contains("arn:")).unwrap_or(p)
+}
+
+/// The pattern after an ARN pattern's last `/` (`[a-z0-9]{12}` of
+/// `^((arn:…:model-invocation-job/)?[a-z0-9]{12})$`), when it reads alone.
+fn arn_tail_pattern(p: &'static str) -> Option<&'static str> {
+    let p = arn_alternative(p);
+    let mut tail = &p[p.rfind('/')? + 1..];
+    tail = tail.trim_end_matches('$');
+    let depth = |s: &str| s.matches('(').count() as i64 - s.matches(')').count() as i64;
+    // The close of an optional ARN prefix (`)?`) before the id, and groups closing after it.
+    while depth(tail) < 0 && tail.starts_with(')') {
+        tail = tail[1..].trim_start_matches(['?', '*']);
+    }
+    while depth(tail) < 0 && tail.ends_with(')') {
+        tail = &tail[..tail.len() - 1];
+    }
+    (depth(tail) == 0 && !tail.is_empty() && !tail.contains('|') && crate::ids::from_pattern(tail).is_some()).then_some(tail)
+}
 
 /// What the model's ARN patterns say of a type's ARNs: the resource type
 /// segment (`apis`), its separator, and the pattern of the id after it

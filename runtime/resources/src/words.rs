@@ -242,7 +242,11 @@ pub fn relative_name_with_heads(lower: &str, noun: &str, is_type: impl Fn(&str) 
     for (head, _) in noun_heads(noun) {
         let h = head.to_ascii_lowercase();
         if let Some(rest) = lower.strip_prefix(h.as_str()) {
-            if !rest.is_empty() && !is_type(head) {
+            // A one-word head is a weak sign: enough for a name (`EndpointName`
+            // of an `EndpointAccess`), not for an id (`modelId` of a
+            // `ModelInvocationJob` is its model's, `AccountId` its account's).
+            let one_word = word_starts(head).is_empty();
+            if !rest.is_empty() && !is_type(head) && (!one_word || rest == "name") {
                 return rest.to_string();
             }
         }
@@ -309,5 +313,7 @@ mod tests {
         assert_eq!(relative_name_with_heads("id", "IPSet", |_| false), "id");
         assert_eq!(relative_name_with_heads("arn", "ACL", |_| false), "arn");
         assert_eq!(relative_name_with_heads("endpointname", "EndpointAccess", |_| false), "name");
+        assert_eq!(relative_name_with_heads("modelid", "ModelInvocationJob", |_| false), "modelid");
+        assert_eq!(relative_name_with_heads("provisionedmodelid", "ProvisionedModelThroughput", |_| false), "id");
     }
 }

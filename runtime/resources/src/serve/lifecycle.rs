@@ -47,7 +47,7 @@ pub(super) fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Re
     // Where the model constrains the ARN (SSO's `arn:aws:sso:::instance/ssoins-…`), honour it.
     if let Some(p) = t.arn_pattern {
         if !simfra_protocols::validate::regex_matches(p, &arn) {
-            if let Some(generated) = ids::from_pattern(p).filter(|g| simfra_protocols::validate::regex_matches(p, g)) {
+            if let Some(generated) = ids::from_pattern(crate::plan::arn_alternative(p)).filter(|g| simfra_protocols::validate::regex_matches(p, g)) {
                 arn = generated;
             }
         }
