@@ -85,7 +85,6 @@ SKIP = {
 # what is missing. Marked strict xfail: when the engine learns one, its
 # test passes, pytest reports it, and it comes off this list.
 ENGINE_GAPS = {
-    ("eks", "AccessEntry"): "lists hold principal ARNs (as on AWS); the test looks for the engine's own ARN",
     ("efs", "ReplicationConfiguration"): "the source file system's ARN is not derived from the id the request gives",
     ("redshift", "CustomDomainAssociation"): "the domain name sits in a nested association list the engine does not fill",
     ("redshift", "EventSubscription"): "the subscription name is answered as CustSubscriptionId, a name the engine does not map",
@@ -93,8 +92,6 @@ ENGINE_GAPS = {
     ("bedrock-runtime", "AsyncInvoke"): "invocationArn is not recognised as the invocation's own ARN",
     ("sesv2", "EmailIdentityPolicy"): "policies are answered as a map keyed by policy name, which the engine does not build",
     ("ram", "PermissionVersion"): "versions are listed under their permission's ARN, which the engine does not answer",
-    ("appconfig", "Deployment"): "deployments are known by their number, which the test does not look for in the list",
-    ("glue", "Statement"): "statements are known by their number, which the test does not look for in the list",
 }
 
 # How deep parents of parents are created (a node group's cluster's …).
@@ -553,6 +550,9 @@ class Lifecycle:
             c = self.sampler.constrained(shape)
             lo, hi, pattern = c.metadata.get("min", 1) or 1, c.metadata.get("max"), c.metadata.get("pattern")
             fitting = [v for v in found if fits(v, lo, hi, pattern)]
+            if not fitting and pattern and "arn:" in pattern:
+                # A member taking the resource's ARN under another name (`provisionedModelId`).
+                fitting = [v for v in known.values() if isinstance(v, str) and v.startswith("arn:") and fits(v, lo, hi, pattern)]
             found = fitting + [v for v in found if v not in fitting]
         return found[0] if found else None
 
@@ -768,6 +768,7 @@ class Lifecycle:
         idents, self.identified_by = made.identifiers(self.others(noun))
         if not idents:
             raise Failure("list", op, {}, "nothing the test knows identifies the resource", side="test")
+        idents = set(idents) | self.listed_as(made)
         params = self.fill("list", op, made.known, noun)
         text = json_of(self.must_succeed("list", op, params))
         # Other tests' resources may fill the first pages: follow the pages (up to 50).
@@ -777,6 +778,24 @@ class Lifecycle:
             text += page
         if not any(i in text for i in idents):
             raise Failure("list", op, params, f"none of {sorted(idents)} in the answer: {text[:400]}")
+
+    def listed_as(self, made):
+        """What else a list may show the resource by: values its read requires
+        that the create carried and that name no parent (an EKS access entry's
+        principal ARN), and its number where it has one (`"DeploymentNumber": 1`)."""
+        out = set()
+        reads = self.ops(made.noun, "read")
+        if reads:
+            shape = self.model.operation_model(reads[0]).input_shape
+            for name in shape.required_members:
+                value = made.params.get(name)
+                if isinstance(value, str) and len(value) >= 3 and not self.parent_type(name, made.noun):
+                    out.add(value)
+        for holder in [made.output] + [v for v in made.output.values() if isinstance(v, dict)]:
+            for k, v in holder.items():
+                if isinstance(v, int) and not isinstance(v, bool) and (k.endswith("Number") or k in ("Id", "id")):
+                    out.add(f'"{k}": {v}')
+        return out
 
     def later_pages(self, op, params, first):
         """The JSON of the pages after the first, through botocore's paginator."""

@@ -437,6 +437,12 @@ impl Catalog {
                 }
             }
             // An ARN pattern ending in the id's pattern (`…:model-invocation-job/)?[a-z0-9]{12})$`) says the id's form.
+            // The ARN its reads take says its type segment (`provisioned-model/` of a
+            // `ProvisionedModelThroughput`) and the form of its id.
+            if let Some((seg, separator)) = t.arn_pattern.and_then(arn_segment) {
+                t.arn_type = seg.to_string();
+                t.arn_separator = separator;
+            }
             if t.id_pattern.is_none_or(|p| p.contains("arn:")) {
                 if let Some(tail) = t.arn_pattern.or(t.id_pattern).and_then(arn_tail_pattern) {
                     t.id_pattern = Some(tail);
@@ -654,21 +660,26 @@ fn arn_pattern_for(schema: &ServiceSchema, noun: &str) -> Option<(String, char, 
         if !p.starts_with("^arn:") || !p.contains(&ns) || p.contains('|') {
             continue;
         }
-        // The resource part: after the account (`\d{12}:` or `[0-9]{12}:`).
-        let Some(pos) = p.find("{12}:") else { continue };
-        let rest = &p[pos + 5..];
-        let seg_len = rest.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'-').count();
-        let (seg, after) = rest.split_at(seg_len);
-        let Some(separator) = after.chars().next().filter(|c| *c == '/' || *c == ':') else { continue };
+        let Some((seg, separator)) = arn_segment(p) else { continue };
         let norm = seg.replace('-', "");
         let singular = norm.strip_suffix('s').unwrap_or(&norm);
         if singular.is_empty() || !(noun_l == norm || noun_l == singular || noun_l.ends_with(singular)) {
             continue;
         }
-        let tail = after[1..].strip_suffix('$').filter(|t| !t.contains('/') && !t.contains(':'));
-        return Some((seg.to_string(), separator, tail));
+        return Some((seg.to_string(), separator, arn_tail_pattern(p)));
     }
     None
+}
+
+/// The resource type segment of an ARN pattern and what follows it: the
+/// literal after the account (`\d{12}:` or `[0-9]{12}:`): (`provisioned-model`, `/`).
+fn arn_segment(p: &'static str) -> Option<(&'static str, char)> {
+    let pos = p.find("{12}:")?;
+    let rest = &p[pos + 5..];
+    let seg_len = rest.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'-').count();
+    let (seg, after) = rest.split_at(seg_len);
+    let separator = after.chars().next().filter(|c| *c == '/' || *c == ':')?;
+    (!seg.is_empty()).then_some((seg, separator))
 }
 
 /// The model's constraints on a resource's identifier member (`FileSystemId`:
