@@ -111,3 +111,58 @@ def test_notification_settings_and_deletion(ses):
     assert attrs["BounceTopic"].endswith(":bounces") and attrs["ForwardingEnabled"] is False
     ses.delete_identity(Identity="temp@example.com")
     assert "temp@example.com" not in ses.list_identities()["Identities"]
+
+
+# ------------------------------------------------------------------ SES v2
+
+
+def test_v2_send_email_shares_identities_and_inbox(make_client, simfra_endpoint):
+    v1, v2 = make_client("ses"), make_client("sesv2")
+    v1.verify_email_identity(EmailAddress="v2sender@example.com")
+    out = v2.send_email(FromEmailAddress="v2sender@example.com", Destination={"ToAddresses": ["v2@example.net"]},
+                        Content={"Simple": {"Subject": {"Data": "From v2"}, "Body": {"Text": {"Data": "v2 body"}}}})
+    msg = next(m for m in inbox(simfra_endpoint, Destination="v2@example.net") if m["MessageId"] == out["MessageId"])
+    assert (msg["Subject"], msg["Body"]) == ("From v2", "v2 body")
+    # An identity made with v2's CreateEmailIdentity verifies a domain's senders too.
+    v2.create_email_identity(EmailIdentity="v2.example.org")
+    v2.send_email(FromEmailAddress="any@v2.example.org", Destination={"ToAddresses": ["d@example.net"]},
+                  Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}})
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        v2.send_email(FromEmailAddress="nobody@unverified.example", Destination={"ToAddresses": ["d@example.net"]},
+                      Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}})
+    assert e.value.response["Error"]["Code"] == "MessageRejected"
+    account = v2.get_account()
+    assert account["ProductionAccessEnabled"] is True and account["SendQuota"]["SentLast24Hours"] >= 2
+
+
+def test_v2_templates_and_bulk(make_client, simfra_endpoint):
+    v1, v2 = make_client("ses"), make_client("sesv2")
+    v1.verify_email_identity(EmailAddress="bulk@example.com")
+    v2.create_email_template(TemplateName="v2-welcome", TemplateContent={"Subject": "Hello {{name}}", "Text": "Hi {{name}}!"})
+    out = v2.send_email(FromEmailAddress="bulk@example.com", Destination={"ToAddresses": ["t2@example.net"]},
+                        Content={"Template": {"TemplateName": "v2-welcome", "TemplateData": '{"name": "Ana"}'}})
+    msg = next(m for m in inbox(simfra_endpoint, Destination="t2@example.net") if m["MessageId"] == out["MessageId"])
+    assert (msg["Subject"], msg["Body"]) == ("Hello Ana", "Hi Ana!")
+    assert "Subject: Hello Bo" in v2.test_render_email_template(TemplateName="v2-welcome", TemplateData='{"name": "Bo"}')["RenderedTemplate"]
+    bulk = v2.send_bulk_email(FromEmailAddress="bulk@example.com",
+                              DefaultContent={"Template": {"TemplateName": "v2-welcome", "TemplateData": '{"name": "x"}'}},
+                              BulkEmailEntries=[{"Destination": {"ToAddresses": ["bk1@example.net"]},
+                                                 "ReplacementEmailContent": {"ReplacementTemplate": {"ReplacementTemplateData": '{"name": "K1"}'}}},
+                                                {"Destination": {"ToAddresses": ["bk2@example.net"]}}])
+    assert [r["Status"] for r in bulk["BulkEmailEntryResults"]] == ["SUCCESS", "SUCCESS"]
+    assert inbox(simfra_endpoint, Destination="bk1@example.net")[-1]["Subject"] == "Hello K1"
+    assert inbox(simfra_endpoint, Destination="bk2@example.net")[-1]["Subject"] == "Hello x"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        v2.test_render_email_template(TemplateName="missing", TemplateData="{}")
+    assert e.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_v2_custom_verification_email(make_client, simfra_endpoint):
+    v1, v2 = make_client("ses"), make_client("sesv2")
+    v2.create_custom_verification_email_template(TemplateName="cv", FromEmailAddress="verify@example.com", TemplateSubject="Please verify",
+                                                 TemplateContent="<a href='#'>verify</a>", SuccessRedirectionURL="https://example.com/ok",
+                                                 FailureRedirectionURL="https://example.com/no")
+    out = v2.send_custom_verification_email(EmailAddress="newuser@example.net", TemplateName="cv")
+    msg = next(m for m in inbox(simfra_endpoint, Destination="newuser@example.net") if m["MessageId"] == out["MessageId"])
+    assert msg["Subject"] == "Please verify"
+    assert v1.get_identity_verification_attributes(Identities=["newuser@example.net"])["VerificationAttributes"]["newuser@example.net"]["VerificationStatus"] == "Success"

@@ -26,6 +26,7 @@ fn hand_written() -> Vec<SharedHandler> {
         simfra_svc_resource_groups_tagging_api::handler(),
         simfra_svc_s3::handler(),
         simfra_svc_ses::handler(),
+        simfra_svc_ses::v2_handler(),
         simfra_svc_sns::handler(),
         simfra_svc_sqs::handler(),
         simfra_svc_sts::handler(),

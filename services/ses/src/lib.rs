@@ -12,6 +12,7 @@
 //! records; templated sends read them with `simfra_resources::record`.
 
 mod mime;
+mod v2;
 
 use simfra_gen_ses::types::*;
 use simfra_gen_ses::*;
@@ -21,8 +22,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// AWS's quotas for an account with production access in a new region.
-const MAX_24_HOUR_SEND: f64 = 50_000.0;
-const MAX_SEND_RATE: f64 = 14.0;
+pub(crate) const MAX_24_HOUR_SEND: f64 = 50_000.0;
+pub(crate) const MAX_SEND_RATE: f64 = 14.0;
 
 #[derive(Clone)]
 struct Identity {
@@ -42,12 +43,21 @@ struct Region {
     sent: Mutex<Vec<Timestamp>>,
 }
 
-pub struct Ses {
-    state: Scoped<Region>,
+/// SES v1 and v2 share identities, quota and sending, as on AWS.
+pub struct Ses;
+
+fn state() -> &'static Scoped<Region> {
+    static STATE: std::sync::OnceLock<Scoped<Region>> = std::sync::OnceLock::new();
+    STATE.get_or_init(Scoped::new)
 }
 
 pub fn handler() -> SharedHandler {
-    simfra_gen_ses::handler(Arc::new(Ses { state: Scoped::new() }))
+    simfra_gen_ses::handler(Arc::new(Ses))
+}
+
+/// SES v2 (`sesv2`): sending, templates and the account over the same state.
+pub fn v2_handler() -> SharedHandler {
+    simfra_gen_sesv2::handler(Arc::new(v2::SesV2))
 }
 
 fn random_hex(n: usize) -> String {
@@ -69,28 +79,28 @@ fn message_id() -> String {
     format!("{}-{}-{}-{}-{}-{}-000000", random_hex(16), &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
-fn iso(t: Timestamp) -> String {
+pub(crate) fn iso(t: Timestamp) -> String {
     let (y, mo, d, h, mi, s) = simfra_model::calendar::utc_parts(t.secs);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", t.nanos / 1_000_000)
 }
 
-fn rejected(message: String) -> MessageRejected {
+pub(crate) fn rejected(message: String) -> MessageRejected {
     MessageRejected { message: Some(message) }
 }
 
-fn invalid(message: impl Into<String>) -> ServiceError {
+pub(crate) fn invalid(message: impl Into<String>) -> ServiceError {
     ServiceError::new("InvalidParameterValue", 400, message)
 }
 
 /// `Jane <jane@example.com>` → `jane@example.com`.
-fn address_of(s: &str) -> String {
+pub(crate) fn address_of(s: &str) -> String {
     match (s.rfind('<'), s.rfind('>')) {
         (Some(a), Some(b)) if a < b => s[a + 1..b].trim().to_string(),
         _ => s.trim().to_string(),
     }
 }
 
-fn valid_email(s: &str) -> bool {
+pub(crate) fn valid_email(s: &str) -> bool {
     let a = address_of(s);
     matches!(a.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !a.contains(char::is_whitespace))
 }
@@ -104,7 +114,7 @@ fn notification_key(t: &NotificationType) -> &'static str {
 }
 
 /// `{{name}}` replaced by the template data's values (missing ones render empty, as SES does).
-fn render(part: &str, data: &serde_json::Value) -> String {
+pub(crate) fn render(part: &str, data: &serde_json::Value) -> String {
     let mut out = String::new();
     let mut rest = part;
     while let Some(start) = rest.find("{{") {
@@ -127,36 +137,62 @@ fn render(part: &str, data: &serde_json::Value) -> String {
     out
 }
 
+/// To, Cc and Bcc together, checked as SES checks them.
+pub(crate) fn recipient_list(lists: [&Option<Vec<String>>; 3]) -> Result<Vec<String>, ServiceError> {
+    let all: Vec<String> = lists.into_iter().flatten().flatten().cloned().collect();
+    if all.is_empty() {
+        return Err(invalid("Missing final '@domain'"));
+    }
+    if all.len() > 50 {
+        return Err(invalid("Recipient count exceeds 50."));
+    }
+    if let Some(bad) = all.iter().find(|a| !valid_email(a)) {
+        return Err(invalid(format!("Missing final '@domain' in address {bad}")));
+    }
+    Ok(all)
+}
+
 /// A message as the inbox keeps it, before it goes to each recipient.
-struct Outgoing {
-    source: String,
-    recipients: Vec<String>,
-    subject: Option<String>,
-    text: Option<String>,
-    html: Option<String>,
-    raw: Option<String>,
+pub(crate) struct Outgoing {
+    pub source: String,
+    pub recipients: Vec<String>,
+    pub subject: Option<String>,
+    pub text: Option<String>,
+    pub html: Option<String>,
+    pub raw: Option<String>,
 }
 
 impl Ses {
-    fn region(&self, ctx: &RequestContext) -> Arc<Region> {
-        self.state.regional(ctx)
+    pub(crate) fn region(&self, ctx: &RequestContext) -> Arc<Region> {
+        state().regional(ctx)
     }
 
-    /// The source must be a verified address or belong to a verified domain.
-    fn check_source(&self, ctx: &RequestContext, source: &str) -> Result<(), MessageRejected> {
+    /// The v1 form of `source_verified`.
+    pub(crate) fn check_source(&self, ctx: &RequestContext, source: &str) -> Result<(), MessageRejected> {
+        self.source_verified(ctx, source).map_err(rejected)
+    }
+
+    /// The source must be a verified address or belong to a verified domain;
+    /// else AWS's message.
+    pub(crate) fn source_verified(&self, ctx: &RequestContext, source: &str) -> Result<(), String> {
         let address = address_of(source);
         let domain = address.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
         let ids = self.region(ctx).identities.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if ids.contains_key(&address) || ids.iter().any(|(k, i)| i.domain && k.eq_ignore_ascii_case(&domain)) {
             return Ok(());
         }
-        Err(rejected(format!(
+        // Identities made with SES v2's CreateEmailIdentity (kept by the resource engine).
+        let v2 = |name: &str| simfra_resources::record(&ctx.account_id, &ctx.region, "sesv2", "EmailIdentity", name).is_some();
+        if v2(&address) || v2(&domain) {
+            return Ok(());
+        }
+        Err(format!(
             "Email address is not verified. The following identities failed the check in region {}: {address}",
             ctx.region.to_ascii_uppercase()
-        )))
+        ))
     }
 
-    fn send(&self, ctx: &RequestContext, m: Outgoing) -> String {
+    pub(crate) fn send(&self, ctx: &RequestContext, m: Outgoing) -> String {
         let id = message_id();
         let now = Timestamp::now();
         for to in &m.recipients {
@@ -186,18 +222,8 @@ impl Ses {
         id
     }
 
-    fn recipients(d: &Destination) -> Result<Vec<String>, ServiceError> {
-        let all: Vec<String> = [&d.to_addresses, &d.cc_addresses, &d.bcc_addresses].into_iter().flatten().flatten().cloned().collect();
-        if all.is_empty() {
-            return Err(invalid("Missing final '@domain'"));
-        }
-        if all.len() > 50 {
-            return Err(invalid("Recipient count exceeds 50."));
-        }
-        if let Some(bad) = all.iter().find(|a| !valid_email(a)) {
-            return Err(invalid(format!("Missing final '@domain' in address {bad}")));
-        }
-        Ok(all)
+    pub(crate) fn recipients(d: &Destination) -> Result<Vec<String>, ServiceError> {
+        recipient_list([&d.to_addresses, &d.cc_addresses, &d.bcc_addresses])
     }
 
     /// A template the engine keeps (CreateTemplate), rendered with the data.
@@ -216,7 +242,7 @@ impl Ses {
         names.iter().filter_map(|n| f(n, ids.get(n)).map(|v| (n.clone(), v))).collect()
     }
 
-    fn verify(&self, ctx: &RequestContext, name: &str, domain: bool) -> Identity {
+    pub(crate) fn verify(&self, ctx: &RequestContext, name: &str, domain: bool) -> Identity {
         let region = self.region(ctx);
         let mut ids = region.identities.lock().unwrap_or_else(|e| e.into_inner());
         ids.entry(name.to_string())
