@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import boto3
@@ -220,3 +221,32 @@ def make_protocol_client(simfra_endpoint, tmp_path_factory):
         return client
 
     return make
+
+
+# ---------------------------------------------------------------- helpers the test files share
+
+
+def unique(prefix):
+    """A name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def code(exc):
+    """The error code of a `pytest.raises(ClientError)` result."""
+    return exc.value.response["Error"]["Code"]
+
+
+def message(exc):
+    return exc.value.response["Error"]["Message"]
+
+
+def admin_api(endpoint, method, path, body=None):
+    """A call to the admin API (`/_simfra/…`): (status, JSON answer)."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(endpoint + path, data=data, method=method, headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read()
+            return r.status, (json.loads(text) if text else None)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")

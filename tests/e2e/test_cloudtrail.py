@@ -18,7 +18,6 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import boto3
@@ -26,6 +25,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ACCESS_KEY, ACCOUNT, HEALTH_TIMEOUT_S, ROOT, SECRET_KEY, client_config, free_port, get_json, server_env
+from conftest import unique, code, message
 
 DELIVERY_SECONDS = 0.5
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -39,18 +39,6 @@ RECORD_FIELDS = {
     "requestParameters", "responseElements", "requestID", "eventID", "readOnly", "eventType", "managementEvent",
     "recipientAccountId", "eventCategory",
 }
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
-
-
-def message(exc):
-    return exc.value.response["Error"]["Message"]
 
 
 def request_id(response):

@@ -17,6 +17,7 @@ from botocore import UNSIGNED
 from botocore.exceptions import ClientError
 
 from conftest import ACCOUNT, REGION, client_config
+from conftest import unique
 
 COGNITO = "cognito-identity.amazonaws.com"
 IDENTITY_ID = re.compile(r"^us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -36,10 +37,6 @@ def public(make_client):
 @pytest.fixture
 def iam(make_client):
     return make_client("iam")
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 def trust_policy(pool_id, amr):

@@ -10,9 +10,7 @@ import botocore.exceptions
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+from conftest import unique
 
 
 @pytest.fixture(scope="module")

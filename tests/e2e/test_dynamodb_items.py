@@ -3,15 +3,12 @@
 DELETE on sets), projections, ReturnValues, and the number, set and size rules
 items obey."""
 
-import uuid
 from decimal import Decimal
 
 import botocore.exceptions
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+from conftest import unique
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,11 @@ only items whose partition key is their own name may query and batch-write
 their partition, and is refused as soon as a request names another one."""
 
 import json
-import time
-import uuid
 
 import botocore.exceptions
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+from conftest import unique
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,11 @@ backups (on-demand backup and restore, point-in-time recovery) through
 boto3."""
 
 import time
-import uuid
 from datetime import datetime, timezone
 
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+from conftest import unique
 
 
 @pytest.fixture(scope="module")

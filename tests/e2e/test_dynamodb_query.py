@@ -4,13 +4,10 @@ ExclusiveStartKey, filters applied after the limit, Select/Count, global and
 local secondary indexes kept current on every write, the 1 MB page, and
 parallel scans."""
 
-import uuid
 
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+from conftest import unique
 
 
 @pytest.fixture(scope="module")

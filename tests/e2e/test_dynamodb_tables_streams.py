@@ -7,13 +7,10 @@ import json
 import os
 import subprocess
 import time
-import uuid
 
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+from conftest import unique
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,11 @@ expression syntax, placeholders, operand types, key schemas, item limits,
 table definitions. Each case is a request a client could really send; the
 answer must be a 400 ValidationException with AWS's text."""
 
-import uuid
 
 import botocore.exceptions
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+from conftest import unique
 
 
 TABLE = unique("val")

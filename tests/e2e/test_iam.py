@@ -12,8 +12,6 @@ import io
 import json
 import struct
 import time
-import urllib.error
-import urllib.request
 import uuid
 
 import boto3
@@ -21,12 +19,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ACCOUNT
+from conftest import unique, admin_api as admin
 
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 def doc(*statements):
@@ -92,17 +87,6 @@ def keys_for(iam, user_name):
 
 def client_as(make_client, service, keys):
     return make_client(service, access_key=keys[0], secret_key=keys[1])
-
-
-def admin(endpoint, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(endpoint + path, data=data, method=method, headers={"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read()
-            return r.status, (json.loads(text) if text else None)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
 
 
 @pytest.fixture

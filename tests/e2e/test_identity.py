@@ -8,7 +8,6 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-import uuid
 
 import botocore.auth
 import botocore.awsrequest
@@ -17,21 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ACCESS_KEY, ACCOUNT, REGION, SECRET_KEY
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def admin(endpoint, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(endpoint + path, data=data, method=method, headers={"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read()
-            return r.status, (json.loads(text) if text else None)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
+from conftest import unique, admin_api as admin
 
 
 @pytest.fixture(scope="module")

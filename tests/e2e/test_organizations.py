@@ -9,8 +9,6 @@ Every organization here is managed by an account made for the test through the
 admin API, so the default account and the other test files are untouched."""
 
 import json
-import urllib.error
-import urllib.request
 import uuid
 
 import boto3
@@ -18,32 +16,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import REGION, client_config
+from conftest import unique, code, message, admin_api as admin
 
 DENY_SQS = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sqs:*", "Resource": "*"}]}
 ALLOW_S3_ONLY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def admin(endpoint, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(endpoint + path, data=data, method=method, headers={"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read()
-            return r.status, (json.loads(text) if text else None)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
-
-
-def message(exc):
-    return exc.value.response["Error"]["Message"]
 
 
 class Accounts:

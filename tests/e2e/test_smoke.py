@@ -10,7 +10,6 @@ import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 import xml.etree.ElementTree as ET
 
 import botocore.exceptions
@@ -21,12 +20,9 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from conftest import ACCESS_KEY, ACCOUNT, REGION, SECRET_KEY, get_json
+from conftest import unique
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 def signed_raw(endpoint, signing_name, body, headers, path="/", method="POST"):

@@ -10,7 +10,6 @@ import json
 import time
 import urllib.parse
 import urllib.request
-import uuid
 
 import botocore.exceptions
 import pytest
@@ -18,13 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
+from conftest import unique, code
 
 
 @pytest.fixture(scope="module")

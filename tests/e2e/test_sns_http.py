@@ -15,13 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import botocore.exceptions
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
+from conftest import unique, code
 
 
 @pytest.fixture(scope="module")

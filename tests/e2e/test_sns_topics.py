@@ -5,20 +5,12 @@ protection policies, subscription validation per protocol and listings."""
 
 import json
 import urllib.request
-import uuid
 
 import botocore.exceptions
 import pytest
 
 from conftest import ACCOUNT, REGION
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
+from conftest import unique, code
 
 
 def admin(endpoint, method, path, body=None):

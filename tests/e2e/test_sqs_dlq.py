@@ -5,18 +5,11 @@ and message move tasks back out of a DLQ."""
 
 import json
 import time
-import uuid
 
 import botocore.exceptions
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
+from conftest import unique, code
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,11 @@ content-based deduplication in the 5-minute window (per queue or per
 group), strict order within a group with the group locked while a message
 is in flight, sequence numbers, and receive request attempt ids."""
 
-import uuid
 
 import botocore.exceptions
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
+from conftest import unique, code
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import multiprocessing
 import os
 import threading
 import time
-import uuid
 
 from conftest import SUMMARY_LINES
+from conftest import unique
 
 PRODUCERS = 16
 CONSUMERS = 16
@@ -23,10 +23,6 @@ MESSAGES = int(os.environ.get("SIMFRA_SQS_LOAD_MESSAGES", "100000"))
 # Longer than the run: a message received twice was delivered while invisible.
 VISIBILITY = 900
 DEADLINE_S = 300
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 def worker(make_client, url, fifo, producers, consumers, per_producer, total, counted, results):

@@ -8,22 +8,11 @@ import hashlib
 import struct
 import threading
 import time
-import uuid
 
 import botocore.exceptions
 import pytest
 
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
-
-
-def message(exc):
-    return exc.value.response["Error"]["Message"]
+from conftest import unique, code, message
 
 
 def attributes_md5(attrs):

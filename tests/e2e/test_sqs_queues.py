@@ -7,7 +7,6 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 import xml.etree.ElementTree as ET
 
 import botocore.exceptions
@@ -18,18 +17,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from conftest import ACCESS_KEY, ACCOUNT, REGION, SECRET_KEY
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
-
-
-def message(exc):
-    return exc.value.response["Error"]["Message"]
+from conftest import unique, code, message
 
 
 def admin(endpoint, method, path, body=None):

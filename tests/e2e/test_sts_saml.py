@@ -18,8 +18,6 @@ import copy
 import datetime
 import hashlib
 import json
-import urllib.error
-import urllib.request
 import uuid
 
 import boto3
@@ -34,6 +32,7 @@ from lxml import etree
 from signxml import XMLSigner
 
 from conftest import ACCOUNT, REGION, client_config
+from conftest import unique, code, message, admin_api
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -42,18 +41,6 @@ EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 AWS_SIGNIN = "https://signin.aws.amazon.com/saml"
 ATTR = "https://aws.amazon.com/SAML/Attributes/"
 PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def code(exc):
-    return exc.value.response["Error"]["Code"]
-
-
-def message(exc):
-    return exc.value.response["Error"]["Message"]
 
 
 def iso(dt):
@@ -476,17 +463,6 @@ def test_provider_issuer_audience_and_session_name_checks(make_client, idp, unsi
 
 
 # ---------------------------------------------------------------- AssumeRoot
-
-
-def admin_api(endpoint, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(endpoint + path, data=data, method=method, headers={"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read()
-            return r.status, (json.loads(text) if text else None)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
 
 
 class Accounts:
