@@ -323,3 +323,16 @@ def test_query_form_addressed_by_queue_url_path(sqs, simfra_endpoint):
     assert status == 200, raw
     texts = {e.tag.rsplit("}", 1)[-1]: e.text for e in ET.fromstring(raw).iter()}
     assert (texts["MessageId"], texts["Body"]) == (sent_id, "to the path")
+
+
+def test_attribute_names_are_sqs_own_to_judge(make_client):
+    """Older code asks ReceiveMessage for message attributes through
+    AttributeNames; SQS answers them. Unknown names get SQS's own error."""
+    sqs = make_client("sqs")
+    url = sqs.create_queue(QueueName=unique("attr-names"))["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="x")
+    msg = sqs.receive_message(QueueUrl=url, AttributeNames=["ApproximateReceiveCount"])["Messages"][0]
+    assert msg["Attributes"] == {"ApproximateReceiveCount": "1"}
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Bogus"])
+    assert code(e) == "InvalidAttributeName"
