@@ -2,7 +2,11 @@
 batch writes (each entry as the single operation would do it, failures per
 entry in the service's own error shape), copies (a new resource from an
 existing one's fields), grants revoked by their content, and the answers AWS
-publishes for every account (enumerations, version lists)."""
+publishes for every account (enumerations, version lists), and the
+statuses of requests (recorded by the writes that answer them)."""
+
+import botocore.exceptions
+import pytest
 
 
 def test_redshift_batch_delete_reports_missing_snapshots(make_client):
@@ -65,3 +69,22 @@ def test_published_enumerations(make_client):
     assert "Default" in asg.describe_termination_policy_types()["TerminationPolicyTypes"]
     versions = make_client("opensearch").list_versions()["Versions"]
     assert "Elasticsearch_7.10" in versions and any(v.startswith("OpenSearch_2.") for v in versions)
+
+
+def test_request_statuses_are_recorded_and_polled(make_client):
+    """Terraform polls IAM Identity Center's request statuses by RequestId."""
+    sso = make_client("sso-admin")
+    inst = sso.create_instance(Name="rs-instance")["InstanceArn"]
+    ps = sso.create_permission_set(InstanceArn=inst, Name="rs-admin")["PermissionSet"]["PermissionSetArn"]
+    created = sso.create_account_assignment(InstanceArn=inst, TargetId="111111111111", TargetType="AWS_ACCOUNT", PermissionSetArn=ps,
+                                            PrincipalType="USER", PrincipalId="a1b2c3d4-0000-1111-2222-333333333333")["AccountAssignmentCreationStatus"]
+    assert created["Status"] == "SUCCEEDED" and created["TargetId"] == "111111111111"
+    polled = sso.describe_account_assignment_creation_status(InstanceArn=inst, AccountAssignmentCreationRequestId=created["RequestId"])
+    assert polled["AccountAssignmentCreationStatus"]["RequestId"] == created["RequestId"]
+    assert polled["AccountAssignmentCreationStatus"]["PermissionSetArn"] == ps
+    provisioned = sso.provision_permission_set(InstanceArn=inst, PermissionSetArn=ps, TargetType="ALL_PROVISIONED_ACCOUNTS")["PermissionSetProvisioningStatus"]
+    status = sso.describe_permission_set_provisioning_status(InstanceArn=inst, ProvisionPermissionSetRequestId=provisioned["RequestId"])
+    assert status["PermissionSetProvisioningStatus"]["Status"] == "SUCCEEDED"
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        sso.describe_account_assignment_creation_status(InstanceArn=inst, AccountAssignmentCreationRequestId="11111111-1111-4111-8111-111111111111")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"

@@ -111,6 +111,7 @@ pub fn coverage(schema: &'static ServiceSchema, implemented: &[&str]) -> Vec<(&'
                     Plan::BatchWrite { .. } => Coverage::Engine("batch-write"),
                     Plan::Copy { .. } => Coverage::Engine("copy"),
                     Plan::Published => Coverage::Engine("published"),
+                    Plan::RequestOnly => Coverage::Engine("request"),
                     Plan::Absent { .. } => Coverage::Engine("absent"),
                     Plan::Tag | Plan::Untag | Plan::ListTags => Coverage::Engine("tags"),
                     Plan::Unserved(why) => Coverage::NotImplemented(why),

@@ -33,6 +33,9 @@ pub struct ResourceType {
     pub address_members: Vec<&'static str>,
     /// An integer member numbering it within its parent (AppConfig's `DeploymentNumber`).
     pub number_member: Option<&'static str>,
+    /// The status of requests (`AccountAssignmentCreationStatus`): recorded by
+    /// the operations that answer one, read back by its `RequestId`.
+    pub request_status: bool,
     /// The member reads address it by when it has no name of its own
     /// (`principalArn` of an EKS access entry): its value becomes the name.
     pub key_member: Option<&'static str>,
@@ -54,6 +57,9 @@ pub enum Plan {
     State { ty: usize, change: StateChange },
     /// AWS's published answer (`DescribeAdjustmentTypes`): see `published.rs`.
     Published,
+    /// An operation whose whole answer is the status of the request it
+    /// makes (`ProvisionPermissionSet`): done at once, its status recorded.
+    RequestOnly,
     /// `Copy…`/`Clone…`: a new resource from an existing one.
     Copy { ty: usize },
     /// `BatchGet…`: several reads in one request.
@@ -217,6 +223,16 @@ impl Catalog {
                 types[ty].run = true;
             }
         }
+        // Statuses of requests operations answer (`{ AccountAssignmentCreationStatus: { RequestId, Status, … } }`).
+        for op in ops.iter() {
+            for m in schema.shape(op.output).members {
+                let target = schema.shape(m.target);
+                if target.kind == ShapeKind::Structure && target.member("RequestId").is_some() && target.member("Status").is_some() {
+                    let ty = add_type(&mut types, m.name, true, !hand_written.contains(&op.name));
+                    types[ty].request_status = true;
+                }
+            }
+        }
         // What `Purchase…Offering` buys: a reservation (`ReservedNode`), when something lists them.
         for op in ops.iter() {
             if let Some(bought) = purchased(op.name) {
@@ -361,6 +377,9 @@ impl Catalog {
                     }
                     VerbKind::Other if WRITES.iter().any(|v| op.name.starts_with(v)) && writes_to(noun).is_some() => {
                         Plan::Update { ty: writes_to(noun).unwrap_or(0) }
+                    }
+                    VerbKind::Other if schema.shape(op.output).members.iter().any(|m| find(m.name).is_some_and(|t| types[t].request_status)) => {
+                        Plan::RequestOnly
                     }
                     VerbKind::Other if ACTS_ON_EXISTING.iter().any(|v| op.name.starts_with(v)) => missing_target(schema, op, noun),
                     VerbKind::Other => Plan::Unserved(COMPUTED),
@@ -594,6 +613,7 @@ fn add_type(types: &mut Vec<ResourceType>, noun: &str, created: bool, engine: bo
         run: false,
         arn_uses_id: false,
         named_address: false,
+        request_status: false,
         address_members: Vec::new(),
         number_member: None,
         key_member: None,

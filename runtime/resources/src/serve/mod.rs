@@ -11,6 +11,7 @@ use simfra_model::{Location, Operation, RequestContext, ServiceError, ServiceSch
 
 mod answer;
 mod batch;
+mod requests;
 mod errors;
 mod lifecycle;
 mod lists;
@@ -19,6 +20,7 @@ mod tags;
 
 use answer::*;
 use batch::*;
+use requests::*;
 use errors::*;
 use lifecycle::*;
 use lists::*;
@@ -56,7 +58,21 @@ impl Call<'_> {
 
 pub fn serve(call: &Call, plan: Plan, input: &Value) -> Result<Value, ServiceError> {
     let node = from_value(call.schema, call.op.input, input);
+    let mut answer = serve_plan(call, plan, node.clone())?;
+    // Writes whose answer carries the status of the request they made record it.
+    if !matches!(plan, Plan::Read { .. } | Plan::List { .. } | Plan::BatchRead { .. } | Plan::Absent { .. } | Plan::ListTags | Plan::Published) {
+        record_request_statuses(call, &mut answer, &node);
+    }
+    Ok(answer)
+}
+
+fn serve_plan(call: &Call, plan: Plan, node: Node) -> Result<Value, ServiceError> {
     match plan {
+        Plan::RequestOnly => {
+            let mut v = Value::empty_struct();
+            fill_required(call.schema, call.op.output, &mut v, 0);
+            Ok(v)
+        }
         Plan::Create { ty, upsert } => create(call, ty, upsert, node),
         Plan::Read { ty } => read(call, ty, &node),
         Plan::List { ty } => list(call, ty, &node),

@@ -71,6 +71,8 @@ pub(super) fn matches(catalog: &Catalog, rec: &Record, noun: &str, ids: &[(&str,
             // `FunctionName` given as an ARN: any of the record's names will do.
             Some(_) => Some(rec.is_named(v)),
             None if catalog.names_itself(member, noun) => Some(rec.is_named(v)),
+            // `AccountAssignmentCreationRequestId` of a request status.
+            None if member.ends_with("RequestId") => Some(rec.is_named(v)),
             // A member the record does not have and that does not name it: not a filter here.
             None => None,
         }
