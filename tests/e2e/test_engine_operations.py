@@ -88,3 +88,16 @@ def test_request_statuses_are_recorded_and_polled(make_client):
     with pytest.raises(botocore.exceptions.ClientError) as e:
         sso.describe_account_assignment_creation_status(InstanceArn=inst, AccountAssignmentCreationRequestId="11111111-1111-4111-8111-111111111111")
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_retrying_a_run_records_a_new_run(make_client):
+    cb = make_client("codebuild")
+    cb.create_project(name="rt-project", source={"type": "NO_SOURCE", "buildspec": "version: 0.2"}, artifacts={"type": "NO_ARTIFACTS"},
+                      environment={"type": "LINUX_CONTAINER", "image": "img", "computeType": "BUILD_GENERAL1_SMALL"},
+                      serviceRole="arn:aws:iam::000000000000:role/r")
+    first = cb.start_build(projectName="rt-project")["build"]
+    # Simfra records builds but does not run them, and says so.
+    assert first["buildStatus"] == "FAILED"
+    again = cb.retry_build(id=first["id"])["build"]
+    assert again["id"] != first["id"] and again["projectName"] == "rt-project"
+    assert set(cb.list_builds_for_project(projectName="rt-project")["ids"]) == {first["id"], again["id"]}

@@ -166,3 +166,17 @@ def test_v2_custom_verification_email(make_client, simfra_endpoint):
     msg = next(m for m in inbox(simfra_endpoint, Destination="newuser@example.net") if m["MessageId"] == out["MessageId"])
     assert msg["Subject"] == "Please verify"
     assert v1.get_identity_verification_attributes(Identities=["newuser@example.net"])["VerificationAttributes"]["newuser@example.net"]["VerificationStatus"] == "Success"
+
+
+def test_v1_custom_verification_and_bounce(ses, simfra_endpoint):
+    ses.create_custom_verification_email_template(TemplateName="v1cv", FromEmailAddress="sender@example.com", TemplateSubject="Verify me",
+                                                  TemplateContent="<a>verify</a>", SuccessRedirectionURL="https://example.com/ok",
+                                                  FailureRedirectionURL="https://example.com/no")
+    out = ses.send_custom_verification_email(EmailAddress="joiner@example.net", TemplateName="v1cv")
+    assert any(m["MessageId"] == out["MessageId"] for m in inbox(simfra_endpoint, Destination="joiner@example.net"))
+    sent = ses.send_email(Source="sender@example.com", Destination={"ToAddresses": ["gone@example.net"]},
+                          Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}})
+    bounce = ses.send_bounce(OriginalMessageId=sent["MessageId"], BounceSender="sender@example.com",
+                             BouncedRecipientInfoList=[{"Recipient": "gone@example.net", "BounceType": "DoesNotExist"}])
+    back = next(m for m in inbox(simfra_endpoint, Destination="sender@example.com") if m["MessageId"] == bounce["MessageId"])
+    assert "gone@example.net" in back["Body"]

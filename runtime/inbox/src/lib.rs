@@ -49,6 +49,12 @@ pub fn deliver(letter: Letter, timestamp: &str) {
     inbox.push_back(entry);
 }
 
+/// The messages delivered under one message id (one per recipient).
+pub fn by_message_id(message_id: &str) -> Vec<Value> {
+    let inbox = INBOX.lock().unwrap_or_else(|e| e.into_inner());
+    inbox.iter().filter(|m| m.get("MessageId").and_then(Value::as_str) == Some(message_id)).cloned().collect()
+}
+
 /// The inbox as `/_simfra/inbox` answers it, narrowed by the query's
 /// `Channel`, `Destination`, `Source` and `Service`.
 pub fn render(query: &str) -> Value {

@@ -110,6 +110,7 @@ pub fn coverage(schema: &'static ServiceSchema, implemented: &[&str]) -> Vec<(&'
                     Plan::BatchRead { .. } => Coverage::Engine("batch-read"),
                     Plan::BatchWrite { .. } => Coverage::Engine("batch-write"),
                     Plan::Copy { .. } => Coverage::Engine("copy"),
+                    Plan::Retry { .. } => Coverage::Engine("retry"),
                     Plan::Published => Coverage::Engine("published"),
                     Plan::RequestOnly => Coverage::Engine("request"),
                     Plan::Absent { .. } => Coverage::Engine("absent"),
@@ -146,6 +147,7 @@ pub fn resource_types(schema: &'static ServiceSchema, implemented: &[&str]) -> V
                         Plan::BatchRead { ty } if ty == i => "batch-read",
                         Plan::BatchWrite { ty, .. } if ty == i => "batch-write",
                         Plan::Copy { ty } if ty == i => "copy",
+                        Plan::Retry { ty } if ty == i => "retry",
                         _ => return None,
                     };
                     (!implemented.contains(&op.name)).then_some((op.name, role))

@@ -62,6 +62,8 @@ pub enum Plan {
     RequestOnly,
     /// `Copy…`/`Clone…`: a new resource from an existing one.
     Copy { ty: usize },
+    /// `RetryBuild`: a new run of what an earlier run ran.
+    Retry { ty: usize },
     /// `BatchGet…`: several reads in one request.
     BatchRead { ty: usize },
     /// `BatchCreate…`, `BatchDelete…`, `BatchUpdate…`: one write per entry,
@@ -369,6 +371,9 @@ impl Catalog {
                         let bought = purchased(op.name).unwrap_or_default();
                         Plan::Create { ty: find(bought).or_else(|| find_plural(bought)).unwrap_or(0), upsert: false }
                     }
+                    VerbKind::Other if op.name.strip_prefix("Retry").map(base_noun).and_then(find).is_some_and(|t| types[t].run) => {
+                        Plan::Retry { ty: op.name.strip_prefix("Retry").map(base_noun).and_then(find).unwrap_or(0) }
+                    }
                     VerbKind::Other if copied(op.name).and_then(find).is_some_and(|t| types[t].created) => {
                         Plan::Copy { ty: copied(op.name).and_then(find).unwrap_or(0) }
                     }
@@ -397,7 +402,7 @@ impl Catalog {
                     *plan = Plan::Unserved(HAND_OWNED);
                     continue;
                 }
-                Plan::Create { ty, .. } | Plan::Read { ty } | Plan::List { ty } | Plan::Update { ty } | Plan::Delete { ty } | Plan::State { ty, .. } | Plan::BatchRead { ty } | Plan::BatchWrite { ty, .. } | Plan::Copy { ty } => ty,
+                Plan::Create { ty, .. } | Plan::Read { ty } | Plan::List { ty } | Plan::Update { ty } | Plan::Delete { ty } | Plan::State { ty, .. } | Plan::BatchRead { ty } | Plan::BatchWrite { ty, .. } | Plan::Copy { ty } | Plan::Retry { ty } => ty,
                 _ => continue,
             };
             if !types[ty].engine_owned {

@@ -281,7 +281,9 @@ impl SesApi for Ses {
             "GetSendStatistics",
             "ListIdentities",
             "ListVerifiedEmailAddresses",
+            "SendBounce",
             "SendBulkTemplatedEmail",
+            "SendCustomVerificationEmail",
             "SendEmail",
             "SendRawEmail",
             "SendTemplatedEmail",
@@ -537,6 +539,55 @@ impl SesApi for Ses {
             });
         }
         Ok(SendBulkTemplatedEmailResponse { status })
+    }
+
+    async fn send_custom_verification_email(
+        &self,
+        ctx: &RequestContext,
+        input: SendCustomVerificationEmailRequest,
+    ) -> Result<SendCustomVerificationEmailResponse, SendCustomVerificationEmailError> {
+        let record = simfra_resources::record(&ctx.account_id, &ctx.region, "ses", "CustomVerificationEmailTemplate", &input.template_name).ok_or_else(|| {
+            ServiceError::from(CustomVerificationEmailTemplateDoesNotExistException {
+                custom_verification_email_template_name: Some(input.template_name.clone()),
+                message: Some(format!("Custom verification email template {} does not exist.", input.template_name)),
+            })
+        })?;
+        let field = |k: &str| record.fields.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        // Verified as the recipient would verify it by following the link.
+        self.verify(ctx, &input.email_address, false);
+        let id = self.send(
+            ctx,
+            Outgoing {
+                source: field("FromEmailAddress").unwrap_or_default(),
+                recipients: vec![input.email_address],
+                subject: field("TemplateSubject"),
+                text: None,
+                html: field("TemplateContent"),
+                raw: None,
+            },
+        );
+        Ok(SendCustomVerificationEmailResponse { message_id: Some(id) })
+    }
+
+    async fn send_bounce(&self, ctx: &RequestContext, input: SendBounceRequest) -> Result<SendBounceResponse, SendBounceError> {
+        // The bounce goes back to whoever sent the original message.
+        let original = simfra_inbox::by_message_id(&input.original_message_id);
+        let Some(sender) = original.first().and_then(|m| m.get("Source")).and_then(|s| s.as_str()).map(str::to_string) else {
+            return Err(invalid(format!("Could not find message with id {}.", input.original_message_id)).into());
+        };
+        self.check_source(ctx, &input.bounce_sender)?;
+        let recipients: Vec<String> = input.bounced_recipient_info_list.iter().map(|r| r.recipient.clone()).collect();
+        let body = format!(
+            "{}\n\nThe message {} could not be delivered to: {}",
+            input.explanation.unwrap_or_default(),
+            input.original_message_id,
+            recipients.join(", ")
+        );
+        let id = self.send(
+            ctx,
+            Outgoing { source: input.bounce_sender, recipients: vec![address_of(&sender)], subject: Some("Delivery Status Notification (Failure)".into()), text: Some(body.trim_start().to_string()), html: None, raw: None },
+        );
+        Ok(SendBounceResponse { message_id: Some(id) })
     }
 
     async fn test_render_template(&self, ctx: &RequestContext, input: TestRenderTemplateRequest) -> Result<TestRenderTemplateResponse, TestRenderTemplateError> {

@@ -350,3 +350,13 @@ pub(super) fn copy(call: &Call, ty: usize, node: Node) -> Result<Value, ServiceE
 fn holds_all(fields: &Node, wanted: &Node) -> bool {
     wanted.fields().iter().all(|(k, v)| fields.get(k, "").is_some_and(|f| f == v))
 }
+
+/// `RetryBuild(id)`: a new run with what the earlier one ran (recorded, not run, like it).
+pub(super) fn retry(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {
+    let noun = call.ty(ty).noun.clone();
+    let ids = identifiers(call, node, &noun, Pick::Identifiers);
+    let earlier = call
+        .records(|records| find(call.catalog, records, ty, &noun, &ids).map(|(_, r)| r.clone()))
+        .ok_or_else(|| not_found(call, &noun, &describe_ids(&ids)))?;
+    create(call, ty, false, earlier.fields)
+}

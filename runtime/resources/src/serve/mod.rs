@@ -82,6 +82,7 @@ fn serve_plan(call: &Call, plan: Plan, node: Node) -> Result<Value, ServiceError
         Plan::BatchRead { ty } => batch_read(call, ty, &node),
         Plan::BatchWrite { ty, each } => batch_write(call, ty, each, node),
         Plan::Copy { ty } => copy(call, ty, node),
+        Plan::Retry { ty } => retry(call, ty, &node),
         Plan::Published => {
             let text = crate::published::answer(call.schema.name, call.op.name).unwrap_or("{}");
             let json: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
