@@ -101,3 +101,13 @@ def test_retrying_a_run_records_a_new_run(make_client):
     again = cb.retry_build(id=first["id"])["build"]
     assert again["id"] != first["id"] and again["projectName"] == "rt-project"
     assert set(cb.list_builds_for_project(projectName="rt-project")["ids"]) == {first["id"], again["id"]}
+
+
+def test_published_limits_count_the_accounts_resources(make_client):
+    asg = make_client("autoscaling")
+    before = asg.describe_account_limits()
+    assert before["MaxNumberOfAutoScalingGroups"] == 200
+    asg.create_launch_configuration(LaunchConfigurationName="pl-lc", ImageId="ami-12345678", InstanceType="t3.micro")
+    after = asg.describe_account_limits()
+    assert after["NumberOfLaunchConfigurations"] == before["NumberOfLaunchConfigurations"] + 1
+    assert make_client("lakeformation").get_data_lake_principal()["Identity"] == "arn:aws:iam::000000000000:root"

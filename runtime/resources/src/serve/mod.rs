@@ -85,7 +85,8 @@ fn serve_plan(call: &Call, plan: Plan, node: Node) -> Result<Value, ServiceError
         Plan::Retry { ty } => retry(call, ty, &node),
         Plan::Published => {
             let text = crate::published::answer(call.schema.name, call.op.name).unwrap_or("{}");
-            let json: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            let mut json: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            fill_placeholders(call, &mut json);
             let mut v = to_value(call.schema, call.op.output, &crate::node::from_json(&json), "").unwrap_or_else(Value::empty_struct);
             fill_required(call.schema, call.op.output, &mut v, 0);
             Ok(v)
@@ -105,4 +106,24 @@ pub fn not_served(service: &str, op: &str, why: &str) -> ServiceError {
     let mut e = ServiceError::not_implemented(service, op);
     e.message = Some(format!("The operation {op} of service {service} is not implemented by Simfra yet: it {why}"));
     e
+}
+
+/// Placeholders in a published answer: `"{count:AutoScalingGroup}"`, how
+/// many records of that type the scope has; `"{caller}"`, the caller's ARN.
+fn fill_placeholders(call: &Call, j: &mut serde_json::Value) {
+    match j {
+        serde_json::Value::String(s) if s == "{caller}" => {
+            *s = call.ctx.principal_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{}:root", call.ctx.account_id));
+        }
+        serde_json::Value::String(s) => {
+            if let Some(noun) = s.strip_prefix("{count:").and_then(|r| r.strip_suffix('}')) {
+                let ty = call.catalog.types.iter().position(|t| t.noun == noun);
+                let n = ty.map(|ty| call.records(|records| records.values().filter(|r| r.ty == ty).count())).unwrap_or(0);
+                *j = serde_json::Value::from(n as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| fill_placeholders(call, i)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| fill_placeholders(call, v)),
+        _ => {}
+    }
 }
