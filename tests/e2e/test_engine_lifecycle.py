@@ -85,11 +85,10 @@ SKIP = {
 # what is missing. Marked strict xfail: when the engine learns one, its
 # test passes, pytest reports it, and it comes off this list.
 ENGINE_GAPS = {
-    ("efs", "ReplicationConfiguration"): "the source file system's ARN is not derived from the id the request gives",
     ("redshift", "CustomDomainAssociation"): "the domain name sits in a nested association list the engine does not fill",
     ("redshift", "EventSubscription"): "the subscription name is answered as CustSubscriptionId, a name the engine does not map",
     ("bedrock", "ProvisionedModelThroughput"): "the create answers only the ARN, so the test has no provisionedModelId to read it by",
-    ("bedrock-runtime", "AsyncInvoke"): "invocationArn is not recognised as the invocation's own ARN",
+    ("bedrock-runtime", "AsyncInvoke"): "invocations have no name; the test looks for a request value their list does not show",
     ("sesv2", "EmailIdentityPolicy"): "policies are answered as a map keyed by policy name, which the engine does not build",
     ("ram", "PermissionVersion"): "versions are listed under their permission's ARN, which the engine does not answer",
 }

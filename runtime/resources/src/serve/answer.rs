@@ -30,6 +30,27 @@ pub(super) fn resource_struct(call: &Call, ty: usize, r: &Record, phase: Phase, 
             None => {}
         }
     }
+    // An answer's only ARN member that nothing else claims is the resource's
+    // own (`StartAsyncInvoke`'s `invocationArn`).
+    if depth == 0 {
+        let unresolved: Vec<usize> = s
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| {
+                let l = m.name.to_ascii_lowercase();
+                l.ends_with("arn") && schema.shape(m.target).kind == ShapeKind::String && !out.iter().any(|(k, _)| *k as usize == *i)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let any_arn = out.iter().any(|(k, _)| s.members[*k as usize].name.to_ascii_lowercase().ends_with("arn"));
+        if let [only] = unresolved[..] {
+            if !any_arn {
+                out.push((only as u16, Value::String(r.arn.clone())));
+                out.sort_by_key(|(i, _)| *i);
+            }
+        }
+    }
     // A member holding the resource as a whole (`{ "Cluster": {…} }`): at the
     // top of an answer, or inside a wrapper that holds nothing else of it
     // (CloudFront's `CachePolicySummary { Type, CachePolicy }`), not inside the
@@ -79,7 +100,7 @@ pub(super) fn known_field(call: &Call, ty: usize, r: &Record, phase: Phase, memb
     let noun = call.ty(ty).noun.as_str();
     let t = schema.shape(target);
     let lower = member.to_ascii_lowercase();
-    if let Some(v) = parent_field(call, ty, r, &lower) {
+    if let Some(v) = parent_field_named(call, ty, r, &lower, &[]).or_else(|| parent_field(call, ty, r, &lower)) {
         return matches!(t.kind, ShapeKind::String).then_some(Value::String(v));
     }
     // `provisionedModelArn` of a `ProvisionedModelThroughput`.
@@ -120,6 +141,21 @@ pub(super) fn known_field(call: &Call, ty: usize, r: &Record, phase: Phase, memb
 /// `RestoreTestingPlanArn` in a selection's answer: the parent's id, ARN or
 /// name, from the parent record the resource names.
 pub(super) fn parent_field(call: &Call, ty: usize, r: &Record, lower: &str) -> Option<String> {
+    // `SourceFileSystemArn` names a file system as much as `FileSystemArn` does.
+    let rest = ROLE_PREFIXES.iter().find_map(|p| lower.strip_prefix(p)).filter(|rest| !rest.is_empty())?;
+    parent_field_named(call, ty, r, rest, ROLE_PREFIXES)
+}
+
+/// Words naming the part another resource plays (`SourceFileSystemId`).
+const ROLE_PREFIXES: &[&str] = &["originalsource", "source", "original", "destination", "target", "primary"];
+
+/// `FileSystemArn` in an answer: the id, ARN or name of the parent the
+/// record names by any of its members (`FileSystemId`, `SourceFileSystemId`);
+/// where that parent is not a record here, the ARN is the one it names, or
+/// made from its id.
+fn parent_field_named(call: &Call, ty: usize, r: &Record, lower: &str, prefixes: &[&str]) -> Option<String> {
+    // Only a member naming another resource's role (`Source…`) surely names another resource.
+    let reference = !prefixes.is_empty();
     for (pty, p) in call.catalog.types.iter().enumerate() {
         if pty == ty || !p.created {
             continue;
@@ -129,16 +165,22 @@ pub(super) fn parent_field(call: &Call, ty: usize, r: &Record, lower: &str) -> O
         if !matches!(rel, "arn" | "id" | "name") {
             continue;
         }
-        // The value by which the record names its parent (`RestoreTestingPlanName`).
         let named_by = r.fields.fields().iter().find_map(|(k, v)| {
             let kl = k.to_ascii_lowercase();
+            let kl = prefixes.iter().find_map(|pre| kl.strip_prefix(pre)).unwrap_or(&kl).to_string();
             (kl.starts_with(&pl) && matches!(&kl[pl.len()..], "name" | "id" | "arn" | "identifier")).then(|| v.as_str().map(str::to_string)).flatten()
         })?;
-        let parent = call.records(|records| records.values().find(|x| x.ty == pty && x.is_named(&named_by)).cloned())?;
-        return Some(match rel {
-            "arn" => parent.arn,
-            "id" => parent.id,
-            _ => parent.name.unwrap_or(parent.id),
+        let parent = call.records(|records| records.values().find(|x| x.ty == pty && x.is_named(&named_by)).cloned());
+        if parent.is_none() && !reference {
+            return None;
+        }
+        return Some(match (rel, parent) {
+            ("arn", Some(p)) => p.arn,
+            ("id", Some(p)) => p.id,
+            (_, Some(p)) => p.name.unwrap_or(p.id),
+            ("arn", None) if named_by.starts_with("arn:") => named_by,
+            ("arn", None) => format!("arn:aws:{}:{}:{}:{}{}{named_by}", call.schema.arn_namespace, call.ctx.region, call.ctx.account_id, p.arn_type, p.arn_separator),
+            (_, None) => named_by,
         });
     }
     None
