@@ -85,12 +85,6 @@ SKIP = {
 # what is missing. Marked strict xfail: when the engine learns one, its
 # test passes, pytest reports it, and it comes off this list.
 ENGINE_GAPS = {
-    ("redshift", "CustomDomainAssociation"): "the domain name sits in a nested association list the engine does not fill",
-    ("redshift", "EventSubscription"): "the subscription name is answered as CustSubscriptionId, a name the engine does not map",
-    ("bedrock", "ProvisionedModelThroughput"): "the create answers only the ARN, so the test has no provisionedModelId to read it by",
-    ("bedrock-runtime", "AsyncInvoke"): "invocations have no name; the test looks for a request value their list does not show",
-    ("sesv2", "EmailIdentityPolicy"): "policies are answered as a map keyed by policy name, which the engine does not build",
-    ("ram", "PermissionVersion"): "versions are listed under their permission's ARN, which the engine does not answer",
 }
 
 # How deep parents of parents are created (a node group's cluster's …).
@@ -549,7 +543,7 @@ class Lifecycle:
             c = self.sampler.constrained(shape)
             lo, hi, pattern = c.metadata.get("min", 1) or 1, c.metadata.get("max"), c.metadata.get("pattern")
             fitting = [v for v in found if fits(v, lo, hi, pattern)]
-            if not fitting and pattern and "arn:" in pattern:
+            if not fitting and pattern:
                 # A member taking the resource's ARN under another name (`provisionedModelId`).
                 fitting = [v for v in known.values() if isinstance(v, str) and v.startswith("arn:") and fits(v, lo, hi, pattern)]
             found = fitting + [v for v in found if v not in fitting]

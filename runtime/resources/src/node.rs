@@ -7,6 +7,10 @@
 use crate::words::same_field;
 use simfra_model::{Document, ServiceSchema, ShapeId, ShapeKind, Timestamp, Value};
 
+/// Members AWS answers under another name than the request gave them
+/// (output name, input name): Redshift's event subscriptions.
+const ALIASES: &[(&str, &str)] = &[("CustSubscriptionId", "SubscriptionName")];
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// A scalar (string, number, boolean, timestamp, blob, document).
@@ -29,10 +33,12 @@ impl Node {
     /// A structure's field, by a name that may carry the noun in front (see `same_field`).
     pub fn get(&self, name: &str, noun: &str) -> Option<&Node> {
         let Node::Struct(fields) = self else { return None };
+        let alias = ALIASES.iter().find(|(out, _)| *out == name).map(|(_, input)| *input);
         fields
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .or_else(|| fields.iter().find(|(k, _)| same_field(k, name, noun)))
+            .or_else(|| alias.and_then(|a| fields.iter().find(|(k, _)| k == a)))
             .map(|(_, v)| v)
     }
     /// Sets a structure field, replacing one of the same name (ignoring case).

@@ -443,7 +443,7 @@ impl Catalog {
             // Ids first; a name's pattern only where there is no id (AppSync's `typeName`).
             for wanted in [["id", "identifier", "arn"], ["name", "name", "name"]] {
                 for m in &addressing {
-                    let rel = crate::words::relative_name(&m.name.to_ascii_lowercase(), &t.noun);
+                    let rel = crate::words::relative_name_with_heads(&m.name.to_ascii_lowercase(), &t.noun, |h| nouns.iter().any(|n| n.eq_ignore_ascii_case(h)));
                     if !wanted.contains(&rel.as_str()) {
                         continue;
                     }
@@ -490,7 +490,12 @@ impl Catalog {
             t.address_members.dedup();
             t.number_member = addressing
                 .iter()
-                .find(|m| m.is_required() && schema.shape(m.target).kind.is_integer() && (crate::words::is_identifier_name(m.name) || m.name.ends_with("Number")))
+                .find(|m| {
+                    m.is_required()
+                        && schema.shape(m.target).kind.is_integer()
+                        // `DeploymentNumber`, `Id`, or the noun itself (RAM's `permissionVersion`).
+                        && (crate::words::is_identifier_name(m.name) || m.name.ends_with("Number") || m.name.eq_ignore_ascii_case(&t.noun) || crate::words::is_noun_tail(m.name, &t.noun))
+                })
                 .map(|m| m.name);
             // Addressed by id or ARN only: names may repeat, so ARNs end in ids.
             if !addressing.is_empty() && !t.named_address {

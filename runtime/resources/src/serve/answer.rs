@@ -30,9 +30,19 @@ pub(super) fn resource_struct(call: &Call, ty: usize, r: &Record, phase: Phase, 
             None => {}
         }
     }
-    // An answer's only ARN member that nothing else claims is the resource's
-    // own (`StartAsyncInvoke`'s `invocationArn`).
-    if depth == 0 {
+    // An answer's (or list item's) only ARN member that nothing else claims
+    // is the resource's own (`StartAsyncInvoke`'s `invocationArn`).
+    if depth <= 1 {
+        // `modelArn` beside the request's `modelId` is the model's: its ARN, from that id.
+        for (i, m) in s.members.iter().enumerate() {
+            if out.iter().any(|(k, _)| *k as usize == i) || schema.shape(m.target).kind != ShapeKind::String {
+                continue;
+            }
+            if let Some(arn) = referenced_arn(call, r, m.name) {
+                out.push((i as u16, Value::String(arn)));
+            }
+        }
+        out.sort_by_key(|(i, _)| *i);
         let unresolved: Vec<usize> = s
             .members
             .iter()
@@ -50,6 +60,23 @@ pub(super) fn resource_struct(call: &Call, ty: usize, r: &Record, phase: Phase, 
                 out.sort_by_key(|(i, _)| *i);
             }
         }
+    }
+    // A list of structures that repeat the record's fields (Redshift's
+    // `CertificateAssociations: [{ CustomDomainName, ClusterIdentifier }]`): the record, viewed so.
+    if depth >= 1 && depth < 3 {
+        for (i, m) in s.members.iter().enumerate() {
+            if out.iter().any(|(k, _)| *k as usize == i) || holders.contains(&i) {
+                continue;
+            }
+            let target = schema.shape(m.target);
+            let Some(elem) = target.members.first().filter(|_| target.kind == ShapeKind::List).map(|e| e.target) else { continue };
+            let es = schema.shape(elem);
+            let shared = es.members.iter().filter(|em| r.fields.get(em.name, noun).is_some()).count();
+            if es.kind == ShapeKind::Structure && shared >= 2 {
+                out.push((i as u16, Value::List(vec![resource_struct(call, ty, r, phase, elem, depth + 1)])));
+            }
+        }
+        out.sort_by_key(|(i, _)| *i);
     }
     // A member holding the resource as a whole (`{ "Cluster": {…} }`): at the
     // top of an answer, or inside a wrapper that holds nothing else of it
@@ -144,6 +171,19 @@ pub(super) fn parent_field(call: &Call, ty: usize, r: &Record, lower: &str) -> O
     // `SourceFileSystemArn` names a file system as much as `FileSystemArn` does.
     let rest = ROLE_PREFIXES.iter().find_map(|p| lower.strip_prefix(p)).filter(|rest| !rest.is_empty())?;
     parent_field_named(call, ty, r, rest, ROLE_PREFIXES)
+}
+
+/// `modelArn` where the record has `modelId` (or `modelName`): the ARN that
+/// value is, or one made from it in the service's form.
+fn referenced_arn(call: &Call, r: &Record, member: &str) -> Option<String> {
+    let stem = member.strip_suffix("Arn").or_else(|| member.strip_suffix("ARN")).filter(|s| !s.is_empty())?;
+    let value = ["Id", "Name", "Identifier"]
+        .iter()
+        .find_map(|suffix| r.fields.get(&format!("{stem}{suffix}"), "").and_then(Node::as_str))?;
+    if value.starts_with("arn:") {
+        return Some(value.to_string());
+    }
+    Some(format!("arn:aws:{}:{}:{}:{}/{value}", call.schema.arn_namespace, call.ctx.region, call.ctx.account_id, crate::words::kebab(stem)))
 }
 
 /// Words naming the part another resource plays (`SourceFileSystemId`).

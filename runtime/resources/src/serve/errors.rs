@@ -63,9 +63,24 @@ pub(super) fn already_exists(call: &Call, noun: &str, what: &str) -> ServiceErro
     let message = format!("{} {what} already exists", words(noun));
     // Services without an already-exists error answer with their generic
     // client error (AWS Batch's `ClientException`, X-Ray's `InvalidRequestException`).
-    let modeled = modeled_error(call, noun, ALREADY_EXISTS).or_else(|| modeled_error(call, noun, GENERIC_CLIENT_ERRORS));
+    // Failing those, the operation's own fault for a bad request about the
+    // resource (Redshift's `CustomCnameAssociationFault`).
+    let modeled = modeled_error(call, noun, ALREADY_EXISTS)
+        .or_else(|| modeled_error(call, noun, GENERIC_CLIENT_ERRORS))
+        .or_else(|| own_fault(call, noun));
     match modeled {
         Some(id) => error_with_message(call, id, message),
         None => ServiceError::new("ResourceAlreadyExistsException", 409, message),
     }
+}
+
+/// A client error of the operation that names its resource and is not about
+/// something missing, a limit, throttling or access.
+fn own_fault(call: &Call, noun: &str) -> Option<ShapeId> {
+    const OTHER: &[&str] = &["NotFound", "NoSuch", "Limit", "Quota", "Throttl", "Access", "Unsupported", "Unauthorized", "Internal", "Service"];
+    let last_word = crate::words::noun_tails(noun).last().unwrap_or(noun).to_string();
+    call.op.errors.iter().copied().find(|id| {
+        let s = call.schema.shape(*id);
+        s.flags & simfra_model::shape_flags::ERROR_CLIENT != 0 && !OTHER.iter().any(|o| s.name.contains(o)) && s.name.contains(last_word.as_str())
+    })
 }

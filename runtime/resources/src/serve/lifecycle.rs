@@ -31,7 +31,7 @@ pub(super) fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Re
     // Identifiers of other things: the parents a node group names (its cluster).
     let ids_given: Vec<(&str, String)> =
         identifiers(call, &node, noun, Pick::Identifiers).into_iter().filter(|(m, _)| !names_itself(m, noun)).collect();
-    let parents = check_parents(call, ty, &ids_given)?;
+    let (parents, parent_arn) = check_parents(call, ty, &ids_given)?;
     let region = call.region().to_string();
     let mut path = parents;
     path.push(if t.arn_uses_id { id.clone() } else { name.clone().unwrap_or_else(|| id.clone()) });
@@ -44,6 +44,12 @@ pub(super) fn create(call: &Call, ty: usize, upsert: bool, mut node: Node) -> Re
         t.arn_separator,
         path.join("/")
     );
+    // A version shares its resource's ARN (RAM's permission versions).
+    if noun.ends_with("Version") {
+        if let Some(p) = parent_arn {
+            arn = p;
+        }
+    }
     // Where the model constrains the ARN (SSO's `arn:aws:sso:::instance/ssoins-…`), honour it.
     if let Some(p) = t.arn_pattern {
         if !simfra_protocols::validate::regex_matches(p, &arn) {
@@ -186,9 +192,10 @@ pub(super) fn prefix(noun: &str) -> String {
     }
 }
 
-/// Checks that the parents a create names exist; answers their names.
-pub(super) fn check_parents(call: &Call, ty: usize, ids_given: &[(&str, String)]) -> Result<Vec<String>, ServiceError> {
+/// Checks that the parents a create names exist; answers their names and the last one's ARN.
+pub(super) fn check_parents(call: &Call, ty: usize, ids_given: &[(&str, String)]) -> Result<(Vec<String>, Option<String>), ServiceError> {
     let mut names = Vec::new();
+    let mut last_arn = None;
     for (member, value) in ids_given {
         for (pty, p) in call.catalog.types.iter().enumerate() {
             if pty == ty || !p.created || p.run || !p.engine_owned || !names_itself(member, &p.noun) || member.eq_ignore_ascii_case("name") {
@@ -197,14 +204,17 @@ pub(super) fn check_parents(call: &Call, ty: usize, ids_given: &[(&str, String)]
             if !member.to_ascii_lowercase().starts_with(&p.noun.to_ascii_lowercase()) {
                 continue;
             }
-            let parent = call.records(|records| records.values().find(|r| r.ty == pty && r.is_named(value)).map(|r| r.name.clone().unwrap_or_else(|| r.id.clone())));
+            let parent = call.records(|records| records.values().find(|r| r.ty == pty && r.is_named(value)).map(|r| (r.name.clone().unwrap_or_else(|| r.id.clone()), r.arn.clone())));
             match parent {
-                Some(n) => names.push(n),
+                Some((n, arn)) => {
+                    names.push(n);
+                    last_arn = Some(arn);
+                }
                 None => return Err(not_found(call, &p.noun, &format!("'{value}'"))),
             }
         }
     }
-    Ok(names)
+    Ok((names, last_arn))
 }
 
 pub(super) fn read(call: &Call, ty: usize, node: &Node) -> Result<Value, ServiceError> {

@@ -36,6 +36,20 @@ pub(super) fn list(call: &Call, ty: usize, node: &Node) -> Result<Value, Service
     }
     let schema = call.schema;
     let mut v = Value::empty_struct();
+    // A listing answered as a map by name (SES v2's `GetEmailIdentityPolicies`: `{ Policies: { name: policy } }`).
+    if let Some((i, value_member)) = map_listing(schema, call.op.output) {
+        let entries = items
+            .iter()
+            .filter_map(|r| {
+                let key = r.name.clone().unwrap_or_else(|| r.id.clone());
+                let value = r.fields.fields().iter().find(|(k, _)| k.eq_ignore_ascii_case(value_member)).and_then(|(_, n)| n.as_str())?;
+                Some((key, Value::String(value.to_string())))
+            })
+            .collect();
+        v.set_field(i, Value::Map(entries));
+        fill_required(call.schema, call.op.output, &mut v, 0);
+        return Ok(v);
+    }
     if let Some(path) = items_path(schema, call.op.output, paginated.and_then(|p| p.items), noun) {
         let (list_shape, member_name) = member_at(schema, call.op.output, &path);
         if let Some(elem) = schema.shape(list_shape).members.first().map(|e| e.target) {
@@ -98,6 +112,16 @@ pub(super) fn items_path(schema: &ServiceSchema, output: ShapeId, paginated_item
     out.members.iter().enumerate().find_map(|(i, m)| {
         (schema.shape(m.target).kind == ShapeKind::Structure).then(|| direct(m.target).map(|j| vec![i, j])).flatten()
     })
+}
+
+/// An output that is one map of strings, and the name its values have in
+/// the records (the map's value shape: `Policy`).
+fn map_listing(schema: &ServiceSchema, output: ShapeId) -> Option<(usize, &'static str)> {
+    let out = schema.shape(output);
+    let lists = out.members.iter().filter(|m| matches!(schema.shape(m.target).kind, ShapeKind::List | ShapeKind::Map)).count();
+    let (i, m) = out.members.iter().enumerate().find(|(_, m)| schema.shape(m.target).kind == ShapeKind::Map)?;
+    let value = schema.shape(schema.shape(m.target).members.get(1)?.target);
+    (lists == 1 && value.kind == ShapeKind::String).then_some((i, value.name))
 }
 
 /// The shape at a member path, and the last member's name.
