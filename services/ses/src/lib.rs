@@ -226,6 +226,26 @@ impl Ses {
         recipient_list([&d.to_addresses, &d.cc_addresses, &d.bcc_addresses])
     }
 
+    /// Sends a custom verification email (the template is the engine's record in
+    /// `service`, v1's or v2's) and verifies the address, as the recipient
+    /// would by following its link. `None` when the template does not exist.
+    pub(crate) fn send_custom_verification(&self, ctx: &RequestContext, service: &'static str, address: &str, template: &str) -> Option<String> {
+        let record = simfra_resources::record(&ctx.account_id, &ctx.region, service, "CustomVerificationEmailTemplate", template)?;
+        let field = |k: &str| record.fields.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        self.verify(ctx, address, false);
+        Some(self.send(
+            ctx,
+            Outgoing {
+                source: field("FromEmailAddress").unwrap_or_default(),
+                recipients: vec![address.to_string()],
+                subject: field("TemplateSubject"),
+                text: None,
+                html: field("TemplateContent"),
+                raw: None,
+            },
+        ))
+    }
+
     /// A template the engine keeps (CreateTemplate), rendered with the data.
     fn template(&self, ctx: &RequestContext, name: &str, data: &str) -> Result<(Option<String>, Option<String>, Option<String>), ServiceError> {
         let data: serde_json::Value =
@@ -546,26 +566,12 @@ impl SesApi for Ses {
         ctx: &RequestContext,
         input: SendCustomVerificationEmailRequest,
     ) -> Result<SendCustomVerificationEmailResponse, SendCustomVerificationEmailError> {
-        let record = simfra_resources::record(&ctx.account_id, &ctx.region, "ses", "CustomVerificationEmailTemplate", &input.template_name).ok_or_else(|| {
+        let id = self.send_custom_verification(ctx, "ses", &input.email_address, &input.template_name).ok_or_else(|| {
             ServiceError::from(CustomVerificationEmailTemplateDoesNotExistException {
                 custom_verification_email_template_name: Some(input.template_name.clone()),
                 message: Some(format!("Custom verification email template {} does not exist.", input.template_name)),
             })
         })?;
-        let field = |k: &str| record.fields.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        // Verified as the recipient would verify it by following the link.
-        self.verify(ctx, &input.email_address, false);
-        let id = self.send(
-            ctx,
-            Outgoing {
-                source: field("FromEmailAddress").unwrap_or_default(),
-                recipients: vec![input.email_address],
-                subject: field("TemplateSubject"),
-                text: None,
-                html: field("TemplateContent"),
-                raw: None,
-            },
-        );
         Ok(SendCustomVerificationEmailResponse { message_id: Some(id) })
     }
 

@@ -123,16 +123,9 @@ impl Sesv2Api for SesV2 {
         ctx: &RequestContext,
         input: SendCustomVerificationEmailRequest,
     ) -> Result<SendCustomVerificationEmailResponse, SendCustomVerificationEmailError> {
-        let record = simfra_resources::record(&ctx.account_id, &ctx.region, "sesv2", "CustomVerificationEmailTemplate", &input.template_name)
-            .ok_or_else(|| ServiceError::from(not_found(format!("Custom verification email template {} does not exist.", input.template_name))))?;
-        let field = |k: &str| record.fields.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let from = field("FromEmailAddress").unwrap_or_default();
-        // The address is verified as the recipient would verify it by following the link.
-        Ses.verify(ctx, &input.email_address, false);
-        let id = Ses.send(
-            ctx,
-            Outgoing { source: from, recipients: vec![input.email_address], subject: field("TemplateSubject"), text: None, html: field("TemplateContent"), raw: None },
-        );
+        let id = Ses.send_custom_verification(ctx, "sesv2", &input.email_address, &input.template_name).ok_or_else(|| {
+            ServiceError::from(not_found(format!("Custom verification email template {} does not exist.", input.template_name)))
+        })?;
         Ok(SendCustomVerificationEmailResponse { message_id: Some(id) })
     }
 
