@@ -114,3 +114,61 @@ pub fn credentials() -> &'static Credentials {
     static STORE: OnceLock<Credentials> = OnceLock::new();
     STORE.get_or_init(Credentials::default)
 }
+
+/// The keys of a new role session, as STS and Cognito Identity hand them out.
+pub struct RoleSessionKeys {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// `arn:aws:sts::A:assumed-role/Role/session`
+    pub arn: String,
+    /// `AROA…:session`
+    pub assumed_role_id: String,
+    pub expires_at: i64,
+}
+
+/// What a role session is, besides its role.
+pub struct RoleSessionSpec {
+    pub session_name: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub session_policies: Vec<(String, Arc<Policy>)>,
+    pub session_tags: Vec<(String, String)>,
+    pub source_identity: Option<String>,
+}
+
+/// Issues temporary keys for a session of `role` into the credential store
+/// (AssumeRole*, Cognito Identity's enhanced flow): they sign requests until
+/// they expire.
+pub fn issue_role_session(account: &str, role: &crate::iam::RoleInfo, spec: RoleSessionSpec) -> RoleSessionKeys {
+    let keys = RoleSessionKeys {
+        access_key_id: crate::ids::access_key_id("ASIA"),
+        secret_access_key: crate::ids::secret_access_key(),
+        session_token: crate::ids::session_token(),
+        arn: format!("arn:aws:sts::{account}:assumed-role/{}/{}", role.name, spec.session_name),
+        assumed_role_id: format!("{}:{}", role.role_id, spec.session_name),
+        expires_at: spec.expires_at,
+    };
+    credentials().purge_expired(spec.issued_at);
+    credentials().insert(Credential {
+        access_key_id: keys.access_key_id.clone(),
+        secret_access_key: keys.secret_access_key.clone(),
+        account_id: account.to_string(),
+        principal_arn: keys.arn.clone(),
+        user_id: keys.assumed_role_id.clone(),
+        principal: PrincipalKind::AssumedRole {
+            role_name: role.name.clone(),
+            role_id: role.role_id.clone(),
+            role_arn: role.arn.clone(),
+            session_name: spec.session_name,
+            session_policies: spec.session_policies,
+            session_tags: spec.session_tags,
+            source_identity: spec.source_identity,
+        },
+        session_token: Some(keys.session_token.clone()),
+        expires_at: Some(spec.expires_at),
+        issued_at: Some(spec.issued_at),
+        active: true,
+    });
+    keys
+}

@@ -19,6 +19,26 @@ pub fn random_string(alphabet: &[u8], n: usize) -> String {
     bytes.iter().take(n).map(|b| alphabet[*b as usize % alphabet.len()] as char).collect()
 }
 
+/// `bytes` random bytes as lower-case hex (two digits each).
+pub fn random_hex(bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes * 2);
+    while out.len() < bytes * 2 {
+        let b: [u8; 32] = random_bytes();
+        out.extend(b.iter().map(|x| format!("{x:02x}")));
+    }
+    out.truncate(bytes * 2);
+    out
+}
+
+/// A random (version 4) UUID.
+pub fn uuid() -> String {
+    let mut b: [u8; 16] = random_bytes();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
 const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

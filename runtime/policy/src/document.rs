@@ -247,6 +247,16 @@ fn assumed_role_matches(policy_arn: &str, caller: &str) -> bool {
         || policy_arn.starts_with(&format!("arn:aws:iam::{account}:role/")) && policy_arn.ends_with(&format!("/{role}"))
 }
 
+impl Policy {
+    /// Whether a role's trust policy, on its own, lets the request assume the
+    /// role: a statement allows (naming the caller, its account or its
+    /// identity provider) and none denies.
+    pub fn trusts(&self, req: &Request) -> bool {
+        self.statements.iter().any(|s| s.effect == Effect::Allow && s.applies(req, true))
+            && !self.statements.iter().any(|s| s.effect == Effect::Deny && s.applies(req, true))
+    }
+}
+
 impl Statement {
     /// Whether this statement covers the request (principal, action, resource, conditions).
     pub fn applies(&self, req: &Request, resource_policy: bool) -> bool {

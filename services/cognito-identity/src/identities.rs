@@ -87,7 +87,7 @@ impl Identities {
         let now = Timestamp::now();
         self.next_seq += 1;
         let identity = Identity {
-            id: format!("{region}:{}", uuid_v4()),
+            id: format!("{region}:{}", simfra_identity::ids::uuid()),
             pool_id: pool_id.to_string(),
             seq: self.next_seq,
             logins,
@@ -170,14 +170,6 @@ pub fn locate(id: &str, account: &str, region: &str) -> Option<(String, String)>
     })
 }
 
-/// A random (version 4) UUID.
-fn uuid_v4() -> String {
-    let mut b = simfra_identity::ids::random_bytes::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
-}
 
 #[cfg(test)]
 mod tests {

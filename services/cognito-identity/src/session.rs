@@ -20,9 +20,8 @@ use crate::logins::{Resolved, COGNITO_IDENTITY};
 use crate::pool::Pool;
 use serde_json::Value as Json;
 use simfra_gen_cognito_identity::types::{AmbiguousRoleResolutionType, MappingRule, MappingRuleMatchType, RoleMapping, RoleMappingType};
-use simfra_identity::{credentials, ids, Credential, PrincipalKind};
 use simfra_model::{ServiceError, Timestamp};
-use simfra_policy::{Effect, Policy, Request};
+use simfra_policy::{Policy, Request};
 use std::sync::{Arc, OnceLock};
 
 /// The session name AWS gives the enhanced flow's role sessions.
@@ -150,14 +149,6 @@ fn role_from_rules(claims: &Json, rules: &[MappingRule]) -> Option<String> {
     })
 }
 
-/// `arn:aws:iam::123456789012:role/path/Name` → (account, name).
-fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
-    let rest = arn.strip_prefix("arn:aws:iam::")?;
-    let (account, resource) = rest.split_once(':')?;
-    let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty()).then_some((account, name))
-}
-
 /// What the role's trust policy is weighed against: Cognito Identity
 /// assuming the role with the identity's web identity.
 pub fn trust_request(role_arn: &str, pool_id: &str, identity_id: &str, amr: &[String]) -> Request {
@@ -173,17 +164,11 @@ pub fn trust_request(role_arn: &str, pool_id: &str, identity_id: &str, amr: &[St
     .with(&format!("{COGNITO_IDENTITY}:amr"), &amr)
 }
 
-/// Some statement allows and none denies.
-fn trust_allows(trust: &Policy, req: &Request) -> bool {
-    trust.statements.iter().any(|s| s.effect == Effect::Allow && s.applies(req, true))
-        && !trust.statements.iter().any(|s| s.effect == Effect::Deny && s.applies(req, true))
-}
-
 /// Assumes `role_arn` for the identity and stores the session's keys.
 pub fn assume(role_arn: &str, pool_id: &str, identity_id: &str, amr: &[String], authenticated: bool, now: i64) -> Result<Issued, ServiceError> {
-    let (account, name) = parse_role_arn(role_arn).ok_or_else(errors::invalid_pool_configuration)?;
+    let (account, name) = simfra_identity::iam::role_of_arn(role_arn).ok_or_else(errors::invalid_pool_configuration)?;
     let role = simfra_identity::iam::role(account, name).ok_or_else(errors::invalid_pool_configuration)?;
-    if !trust_allows(&role.trust_policy, &trust_request(&role.arn, pool_id, identity_id, amr)) {
+    if !role.trust_policy.trusts(&trust_request(&role.arn, pool_id, identity_id, amr)) {
         return Err(errors::invalid_pool_configuration());
     }
     let session_policies = if authenticated {
@@ -191,32 +176,20 @@ pub fn assume(role_arn: &str, pool_id: &str, identity_id: &str, amr: &[String], 
     } else {
         vec![(UNAUTHENTICATED_SCOPE_DOWN_ARN.to_string(), unauthenticated_scope_down()?)]
     };
-    let access_key_id = ids::access_key_id("ASIA");
-    let secret_key = ids::secret_access_key();
-    let session_token = ids::session_token();
     let expires = now + SESSION_SECONDS;
-    credentials().purge_expired(now);
-    credentials().insert(Credential {
-        access_key_id: access_key_id.clone(),
-        secret_access_key: secret_key.clone(),
-        account_id: account.to_string(),
-        principal_arn: format!("arn:aws:sts::{account}:assumed-role/{}/{SESSION_NAME}", role.name),
-        user_id: format!("{}:{SESSION_NAME}", role.role_id),
-        principal: PrincipalKind::AssumedRole {
-            role_name: role.name.clone(),
-            role_id: role.role_id.clone(),
-            role_arn: role.arn.clone(),
+    let keys = simfra_identity::credentials::issue_role_session(
+        account,
+        &role,
+        simfra_identity::credentials::RoleSessionSpec {
             session_name: SESSION_NAME.to_string(),
+            issued_at: now,
+            expires_at: expires,
             session_policies,
             session_tags: Vec::new(),
             source_identity: None,
         },
-        session_token: Some(session_token.clone()),
-        expires_at: Some(expires),
-        issued_at: Some(now),
-        active: true,
-    });
-    Ok(Issued { access_key_id, secret_key, session_token, expiration: Timestamp::from_secs(expires) })
+    );
+    Ok(Issued { access_key_id: keys.access_key_id, secret_key: keys.secret_access_key, session_token: keys.session_token, expiration: Timestamp::from_secs(expires) })
 }
 
 #[cfg(test)]
@@ -235,9 +208,9 @@ mod tests {
         let unauth = vec!["unauthenticated".to_string()];
         let auth = vec!["authenticated".to_string(), "login.example".to_string()];
         let role = "arn:aws:iam::000000000000:role/r";
-        assert!(trust_allows(&trust, &trust_request(role, "us-east-1:pool", "us-east-1:i", &unauth)));
-        assert!(!trust_allows(&trust, &trust_request(role, "us-east-1:other", "us-east-1:i", &unauth)));
-        assert!(!trust_allows(&trust, &trust_request(role, "us-east-1:pool", "us-east-1:i", &auth)));
+        assert!(trust.trusts(&trust_request(role, "us-east-1:pool", "us-east-1:i", &unauth)));
+        assert!(!trust.trusts(&trust_request(role, "us-east-1:other", "us-east-1:i", &unauth)));
+        assert!(!trust.trusts(&trust_request(role, "us-east-1:pool", "us-east-1:i", &auth)));
     }
 
     #[test]

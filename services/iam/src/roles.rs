@@ -393,19 +393,7 @@ pub fn get_service_linked_role_deletion_status(
 }
 
 /// A random UUID (version 4), as IAM's task ids and SAML provider ids use.
-pub fn uuid() -> String {
-    let b: [u8; 16] = simfra_identity::ids::random_bytes();
-    let h: String = b
-        .iter()
-        .enumerate()
-        .map(|(i, x)| match i {
-            6 => format!("{:02x}", (x & 0x0f) | 0x40),
-            8 => format!("{:02x}", (x & 0x3f) | 0x80),
-            _ => format!("{x:02x}"),
-        })
-        .collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-}
+pub use simfra_identity::ids::uuid;
 
 #[cfg(test)]
 mod tests {

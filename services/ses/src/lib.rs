@@ -60,23 +60,14 @@ pub fn v2_handler() -> SharedHandler {
     simfra_gen_sesv2::handler(Arc::new(v2::SesV2))
 }
 
-fn random_hex(n: usize) -> String {
-    let mut b = vec![0u8; n.div_ceil(2)];
-    let _ = getrandom::fill(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect::<String>()[..n].to_string()
-}
-
 fn random_token(n: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut b = vec![0u8; n];
-    let _ = getrandom::fill(&mut b);
-    b.iter().map(|x| ALPHABET[*x as usize % ALPHABET.len()] as char).collect()
+    simfra_identity::ids::random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", n)
 }
 
 /// A message id in SES's form (`0100018c1a2b3c4d-5e6f…-000000`).
 fn message_id() -> String {
-    let h = random_hex(32);
-    format!("{}-{}-{}-{}-{}-{}-000000", random_hex(16), &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    use simfra_identity::ids::{random_hex, uuid};
+    format!("{}-{}-000000", random_hex(8), uuid())
 }
 
 pub(crate) fn iso(t: Timestamp) -> String {

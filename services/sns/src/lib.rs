@@ -138,16 +138,7 @@ pub(crate) fn region_of(ctx: &RequestContext, arn: &str) -> Option<Arc<Region>> 
     Some(state().get(account, region))
 }
 
-pub(crate) fn random_hex(n: usize) -> String {
-    let mut b = vec![0u8; n];
-    let _ = getrandom::fill(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-pub(crate) fn uuid() -> String {
-    let h = random_hex(16);
-    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
-}
+pub(crate) use simfra_identity::ids::{random_hex, uuid};
 
 pub(crate) fn invalid_parameter(message: impl Into<String>) -> ServiceError {
     InvalidParameterException { message: Some(message.into()) }.into()

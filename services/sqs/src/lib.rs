@@ -92,16 +92,7 @@ fn split_arn(arn: &str) -> Option<(&str, &str, &str)> {
     Some((region, account, name))
 }
 
-pub(crate) fn random_hex(n: usize) -> String {
-    let mut b = vec![0u8; n];
-    let _ = getrandom::fill(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-pub(crate) fn uuid() -> String {
-    let h = random_hex(16);
-    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
-}
+pub(crate) use simfra_identity::ids::{random_hex, uuid};
 
 fn no_queue() -> ServiceError {
     QueueDoesNotExist { message: Some("The specified queue does not exist.".into()) }.into()

@@ -56,12 +56,7 @@ fn caller_arn(ctx: &RequestContext) -> String {
 
 /// `arn:aws:iam::123456789012:role/path/Name` → (account, name).
 fn parse_role_arn(arn: &str) -> Option<(String, String)> {
-    let rest = arn.strip_prefix("arn:aws:iam::")?;
-    let (account, resource) = rest.split_once(':')?;
-    let path_name = resource.strip_prefix("role/")?;
-    let name = path_name.rsplit('/').next()?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty())
-        .then(|| (account.to_string(), name.to_string()))
+    simfra_identity::iam::role_of_arn(arn).map(|(a, n)| (a.to_string(), n.to_string()))
 }
 
 /// Session policies: the inline `Policy` and the managed `PolicyArns`, each a limit on the session.
@@ -97,14 +92,6 @@ fn session_policies(
     Ok((out, packed))
 }
 
-/// Whether a role's trust policy lets this request assume it. The caller's
-/// own side is the gateway's business; here the trust policy must allow on
-/// its own (a statement naming the caller, or its account, applies and no
-/// statement denies).
-fn trust_allows(trust: &Policy, req: &Request) -> bool {
-    trust.statements.iter().any(|s| s.effect == simfra_policy::Effect::Allow && s.applies(req, true))
-        && !trust.statements.iter().any(|s| s.effect == simfra_policy::Effect::Deny && s.applies(req, true))
-}
 
 /// Everything a new role session needs.
 struct RoleSession<'a> {
@@ -163,40 +150,26 @@ fn issue_role_session(s: RoleSession, trust_check: impl Fn(&Policy) -> bool, den
     let (session, packed) = session_policies(&account, s.policy, s.policy_arns)?;
     let now = now_secs();
     let expires = s.not_after.map_or(now + duration as i64, |t| t.min(now + duration as i64));
-    let akid = ids::access_key_id("ASIA");
-    let secret = ids::secret_access_key();
-    let token = ids::session_token();
-    let arn = format!("arn:aws:sts::{account}:assumed-role/{}/{}", role.name, s.session_name);
-    let assumed_id = format!("{}:{}", role.role_id, s.session_name);
-    credentials().purge_expired(now);
-    credentials().insert(Credential {
-        access_key_id: akid.clone(),
-        secret_access_key: secret.clone(),
-        account_id: account.clone(),
-        principal_arn: arn.clone(),
-        user_id: assumed_id.clone(),
-        principal: PrincipalKind::AssumedRole {
-            role_name: role.name.clone(),
-            role_id: role.role_id.clone(),
-            role_arn: role.arn.clone(),
+    let keys = simfra_identity::credentials::issue_role_session(
+        &account,
+        &role,
+        simfra_identity::credentials::RoleSessionSpec {
             session_name: s.session_name.to_string(),
+            issued_at: now,
+            expires_at: expires,
             session_policies: session,
             session_tags: s.tags,
             source_identity: s.source_identity,
         },
-        session_token: Some(token.clone()),
-        expires_at: Some(expires),
-        issued_at: Some(now),
-        active: true,
-    });
+    );
     Ok(Issued {
         credentials: Credentials {
-            access_key_id: akid,
-            secret_access_key: secret,
-            session_token: token,
-            expiration: Timestamp::from_secs(expires),
+            access_key_id: keys.access_key_id,
+            secret_access_key: keys.secret_access_key,
+            session_token: keys.session_token,
+            expiration: Timestamp::from_secs(keys.expires_at),
         },
-        assumed: AssumedRoleUser { assumed_role_id: assumed_id, arn },
+        assumed: AssumedRoleUser { assumed_role_id: keys.assumed_role_id, arn: keys.arn },
         packed,
     })
 }
@@ -361,9 +334,9 @@ impl StsApi for Sts {
                 not_after: None,
             },
             |trust| {
-                (gateway_checked || trust_allows(trust, &req))
+                (gateway_checked || trust.trusts(&req))
                     // Passing session tags needs sts:TagSession in the trust policy too.
-                    && (!tagging || trust_allows(trust, &Request { action: "sts:TagSession".into(), ..req.clone() }))
+                    && (!tagging || trust.trusts(&Request { action: "sts:TagSession".into(), ..req.clone() }))
             },
             denied,
         )?;
@@ -407,7 +380,7 @@ impl StsApi for Sts {
                 not_after: None,
             },
             |trust| {
-                trust_allows(trust, &req)
+                trust.trusts(&req)
             },
             denied,
         )?;
@@ -508,10 +481,10 @@ impl StsApi for Sts {
                 not_after: assertion.session_not_on_or_after,
             },
             |trust| {
-                trust_allows(trust, &req)
+                trust.trusts(&req)
                     // Session tags and a source identity need their own actions in the trust policy.
-                    && (!tagging || trust_allows(trust, &Request { action: "sts:TagSession".into(), ..req.clone() }))
-                    && (!setting_source || trust_allows(trust, &Request { action: "sts:SetSourceIdentity".into(), ..req.clone() }))
+                    && (!tagging || trust.trusts(&Request { action: "sts:TagSession".into(), ..req.clone() }))
+                    && (!setting_source || trust.trusts(&Request { action: "sts:SetSourceIdentity".into(), ..req.clone() }))
             },
             denied,
         )?;

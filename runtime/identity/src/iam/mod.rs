@@ -119,6 +119,13 @@ pub fn entity_of_arn(arn: &str) -> Option<(&str, &str, &str)> {
     Some((account, kind, path_name))
 }
 
+/// A role's ARN (`arn:aws:iam::1:role/path/Name`) as (account, name).
+pub fn role_of_arn(arn: &str) -> Option<(&str, &str)> {
+    let (account, kind, path_name) = entity_of_arn(arn)?;
+    let name = path_name.rsplit('/').next().filter(|n| !n.is_empty())?;
+    (kind == "role").then_some((account, name))
+}
+
 pub fn user(account: &str, name: &str) -> Option<UserInfo> {
     let st = state(account);
     let d = st.read();
