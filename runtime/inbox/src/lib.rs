@@ -27,8 +27,11 @@ pub struct Letter {
     pub extra: Map<String, Value>,
 }
 
-/// Puts a message in the inbox.
-pub fn deliver(letter: Letter, timestamp: &str) {
+/// Puts a message in the inbox, stamped with the time it arrived.
+pub fn deliver(letter: Letter) {
+    let now = simfra_model::Timestamp::now();
+    let (y, mo, d, h, mi, s) = simfra_model::calendar::utc_parts(now.secs);
+    let timestamp = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", now.nanos / 1_000_000);
     let mut entry = json!({
         "Channel": letter.channel,
         "Service": letter.service,
@@ -78,8 +81,8 @@ mod tests {
     #[test]
     fn filters_by_channel_and_destination() {
         let letter = |dest: &str| Letter { channel: "email".into(), service: "ses".into(), destination: dest.into(), body: "hi".into(), message_id: "m".into(), ..Default::default() };
-        deliver(letter("inbox-test-a@example.com"), "2026-12-02T00:00:00Z");
-        deliver(letter("inbox-test-b@example.com"), "2026-12-02T00:00:00Z");
+        deliver(letter("inbox-test-a@example.com"));
+        deliver(letter("inbox-test-b@example.com"));
         let only_a = render("Destination=inbox-test-a%40example.com&Channel=email");
         assert_eq!(only_a["Messages"].as_array().map(Vec::len), Some(1));
         assert_eq!(only_a["Messages"][0]["Body"], "hi");

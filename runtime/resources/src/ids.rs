@@ -5,20 +5,7 @@
 const HEX: &[u8] = b"0123456789abcdef";
 const ALNUM_LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
-fn random_bytes(n: usize) -> Vec<u8> {
-    let mut b = vec![0u8; n];
-    if getrandom::fill(&mut b).is_err() {
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
-        for (i, x) in b.iter_mut().enumerate() {
-            *x = (t >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(31);
-        }
-    }
-    b
-}
-
-pub fn random_from(alphabet: &[u8], n: usize) -> String {
-    random_bytes(n).iter().map(|b| alphabet[*b as usize % alphabet.len()] as char).collect()
-}
+use simfra_identity::ids::{random_bytes, random_string as random_from};
 
 /// A new identifier: from the pattern when it can be read, within the length
 /// limits; otherwise `<prefix>-<17 hex>` in the style of EC2/EFS ids.
@@ -246,7 +233,7 @@ fn emit_seq(seq: &[Piece], out: &mut String) {
             match &piece.group {
                 Some(g) => emit(g, out),
                 None if !piece.choices.is_empty() => {
-                    let r = random_bytes(1)[0] as usize;
+                    let r = random_bytes::<1>()[0] as usize;
                     out.push(piece.choices[r % piece.choices.len()] as char);
                 }
                 None => {}

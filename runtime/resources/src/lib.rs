@@ -96,27 +96,10 @@ pub fn coverage(schema: &'static ServiceSchema, implemented: &[&str]) -> Vec<(&'
         .iter()
         .zip(cat.plans.iter())
         .map(|(op, plan)| {
-            let c = if implemented.contains(&op.name) {
-                Coverage::HandWritten
-            } else {
-                match plan {
-                    Plan::Create { upsert: false, .. } => Coverage::Engine("create"),
-                    Plan::Create { upsert: true, .. } => Coverage::Engine("put"),
-                    Plan::Read { .. } => Coverage::Engine("read"),
-                    Plan::List { .. } => Coverage::Engine("list"),
-                    Plan::Update { .. } => Coverage::Engine("update"),
-                    Plan::Delete { .. } => Coverage::Engine("delete"),
-                    Plan::State { .. } => Coverage::Engine("state"),
-                    Plan::BatchRead { .. } => Coverage::Engine("batch-read"),
-                    Plan::BatchWrite { .. } => Coverage::Engine("batch-write"),
-                    Plan::Copy { .. } => Coverage::Engine("copy"),
-                    Plan::Retry { .. } => Coverage::Engine("retry"),
-                    Plan::Published => Coverage::Engine("published"),
-                    Plan::RequestOnly => Coverage::Engine("request"),
-                    Plan::Absent { .. } => Coverage::Engine("absent"),
-                    Plan::Tag | Plan::Untag | Plan::ListTags => Coverage::Engine("tags"),
-                    Plan::Unserved(why) => Coverage::NotImplemented(why),
-                }
+            let c = match (implemented.contains(&op.name), plan) {
+                (true, _) => Coverage::HandWritten,
+                (false, Plan::Unserved(why)) => Coverage::NotImplemented(why),
+                (false, p) => Coverage::Engine(p.role().unwrap_or("engine")),
             };
             (op.name, c)
         })
@@ -135,23 +118,8 @@ pub fn resource_types(schema: &'static ServiceSchema, implemented: &[&str]) -> V
                 .operations
                 .iter()
                 .zip(cat.plans.iter())
-                .filter_map(|(op, p)| {
-                    let role = match *p {
-                        Plan::Create { ty, upsert: false } if ty == i => "create",
-                        Plan::Create { ty, upsert: true } if ty == i => "put",
-                        Plan::Read { ty } if ty == i => "read",
-                        Plan::List { ty } if ty == i => "list",
-                        Plan::Update { ty } if ty == i => "update",
-                        Plan::Delete { ty } if ty == i => "delete",
-                        Plan::State { ty, .. } if ty == i => "state",
-                        Plan::BatchRead { ty } if ty == i => "batch-read",
-                        Plan::BatchWrite { ty, .. } if ty == i => "batch-write",
-                        Plan::Copy { ty } if ty == i => "copy",
-                        Plan::Retry { ty } if ty == i => "retry",
-                        _ => return None,
-                    };
-                    (!implemented.contains(&op.name)).then_some((op.name, role))
-                })
+                .filter(|(op, p)| p.resource_type() == Some(i) && !implemented.contains(&op.name))
+                .filter_map(|(op, p)| p.role().map(|role| (op.name, role)))
                 .collect();
             (t.noun.clone(), t.created, ops)
         })

@@ -88,8 +88,43 @@ pub enum BatchEach {
 }
 
 impl Plan {
-    pub fn served(&self) -> bool {
-        !matches!(self, Plan::Unserved(_))
+    /// The resource type the plan acts on, if one.
+    pub fn resource_type(&self) -> Option<usize> {
+        match *self {
+            Plan::Create { ty, .. }
+            | Plan::Read { ty }
+            | Plan::List { ty }
+            | Plan::Update { ty }
+            | Plan::Delete { ty }
+            | Plan::State { ty, .. }
+            | Plan::BatchRead { ty }
+            | Plan::BatchWrite { ty, .. }
+            | Plan::Copy { ty }
+            | Plan::Retry { ty } => Some(ty),
+            _ => None,
+        }
+    }
+
+    /// What the engine does, in a word (coverage listings); `None` when it does not serve the operation.
+    pub fn role(&self) -> Option<&'static str> {
+        Some(match self {
+            Plan::Create { upsert: false, .. } => "create",
+            Plan::Create { upsert: true, .. } => "put",
+            Plan::Read { .. } => "read",
+            Plan::List { .. } => "list",
+            Plan::Update { .. } => "update",
+            Plan::Delete { .. } => "delete",
+            Plan::State { .. } => "state",
+            Plan::BatchRead { .. } => "batch-read",
+            Plan::BatchWrite { .. } => "batch-write",
+            Plan::Copy { .. } => "copy",
+            Plan::Retry { .. } => "retry",
+            Plan::Published => "published",
+            Plan::RequestOnly => "request",
+            Plan::Absent { .. } => "absent",
+            Plan::Tag | Plan::Untag | Plan::ListTags => "tags",
+            Plan::Unserved(_) => return None,
+        })
     }
 }
 
@@ -282,8 +317,7 @@ impl Catalog {
             // `EnableLogging(ClusterIdentifier)`: a write to the resource the request names.
             // A type its full noun names first (`ClusterIdentifier`), else one
             // a tail of its noun names (`SnapshotIdentifier` of a `ClusterSnapshot`).
-            let writes_to = |noun: &str| {
-                let _ = noun;
+            let written: Option<usize> = {
                 // Required identifiers; where there are none, any (`SnapshotIdentifier` or `SnapshotArn`).
                 let members = schema.shape(op.input).members;
                 let mut required: Vec<&simfra_model::Member> = members.iter().filter(|m| m.is_required() && crate::words::is_identifier_name(m.name)).collect();
@@ -332,7 +366,7 @@ impl Catalog {
                     VerbKind::Create | VerbKind::Put => match find(noun) {
                         Some(ty) => Plan::Create { ty, upsert: kind == VerbKind::Put || !op.name.starts_with("Create") },
                         // `AuthorizeSnapshotAccess(SnapshotIdentifier)`: a write to the snapshot.
-                        None => match writes_to(noun) {
+                        None => match written {
                             Some(ty) => Plan::Update { ty },
                             None => Plan::Unserved(COMPUTED),
                         },
@@ -347,11 +381,11 @@ impl Catalog {
                         Some(ty) => Plan::List { ty },
                         None => absent(schema, op, noun, true),
                     },
-                    VerbKind::Update => match find(noun).or_else(|| aspect_of(None)).or_else(|| writes_to(noun)) {
+                    VerbKind::Update => match find(noun).or_else(|| aspect_of(None)).or(written) {
                         Some(ty) => Plan::Update { ty },
                         None => missing_target(schema, op, noun),
                     },
-                    VerbKind::Delete => match (find(noun), writes_to(noun)) {
+                    VerbKind::Delete => match (find(noun), written) {
                         (Some(ty), _) => Plan::Delete { ty },
                         // `RevokeSnapshotAccess(SnapshotIdentifier)`: a write to the snapshot.
                         (None, Some(ty)) if op.name.starts_with("Revoke") || op.name.starts_with("Deauthorize") => Plan::Update { ty },
@@ -362,7 +396,7 @@ impl Catalog {
                     }
                     VerbKind::State(change) => match find(noun) {
                         Some(ty) => Plan::State { ty, change },
-                        None if writes_to(noun).is_some() => Plan::Update { ty: writes_to(noun).unwrap_or(0) },
+                        None if written.is_some() => Plan::Update { ty: written.unwrap_or(0) },
                         _ if change == StateChange::Start => Plan::Unserved(RUNS),
                         _ if matches!(change, StateChange::Stop | StateChange::Cancel) => missing_target(schema, op, noun),
                         _ => Plan::Unserved(COMPUTED),
@@ -380,8 +414,8 @@ impl Catalog {
                     VerbKind::Other if run_noun(op.name).and_then(find).is_some_and(|t| types[t].run) => {
                         Plan::Create { ty: run_noun(op.name).and_then(find).unwrap_or(0), upsert: false }
                     }
-                    VerbKind::Other if WRITES.iter().any(|v| op.name.starts_with(v)) && writes_to(noun).is_some() => {
-                        Plan::Update { ty: writes_to(noun).unwrap_or(0) }
+                    VerbKind::Other if WRITES.iter().any(|v| op.name.starts_with(v)) && written.is_some() => {
+                        Plan::Update { ty: written.unwrap_or(0) }
                     }
                     VerbKind::Other if schema.shape(op.output).members.iter().any(|m| find(m.name).is_some_and(|t| types[t].request_status)) => {
                         Plan::RequestOnly
@@ -402,8 +436,10 @@ impl Catalog {
                     *plan = Plan::Unserved(HAND_OWNED);
                     continue;
                 }
-                Plan::Create { ty, .. } | Plan::Read { ty } | Plan::List { ty } | Plan::Update { ty } | Plan::Delete { ty } | Plan::State { ty, .. } | Plan::BatchRead { ty } | Plan::BatchWrite { ty, .. } | Plan::Copy { ty } | Plan::Retry { ty } => ty,
-                _ => continue,
+                p => match p.resource_type() {
+                    Some(ty) => ty,
+                    None => continue,
+                },
             };
             if !types[ty].engine_owned {
                 *plan = Plan::Unserved(HAND_OWNED);

@@ -211,7 +211,6 @@ impl AccountApi for Account {
                 message_id: format!("{account}-{otp}"),
                 extra: [("Otp".to_string(), otp.into())].into_iter().collect::<serde_json::Map<String, serde_json::Value>>(),
             },
-            &now_iso(),
         );
         Ok(StartPrimaryEmailUpdateResponse { status: Some(PrimaryEmailUpdateStatus::Pending) })
     }
@@ -236,8 +235,3 @@ impl AccountApi for Account {
     }
 }
 
-fn now_iso() -> String {
-    let t = Timestamp::now();
-    let (y, mo, d, h, mi, s) = simfra_model::calendar::utc_parts(t.secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
-}

@@ -70,11 +70,6 @@ fn message_id() -> String {
     format!("{}-{}-000000", random_hex(8), uuid())
 }
 
-pub(crate) fn iso(t: Timestamp) -> String {
-    let (y, mo, d, h, mi, s) = simfra_model::calendar::utc_parts(t.secs);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", t.nanos / 1_000_000)
-}
-
 pub(crate) fn rejected(message: String) -> MessageRejected {
     MessageRejected { message: Some(message) }
 }
@@ -206,7 +201,6 @@ impl Ses {
                     message_id: id.clone(),
                     extra,
                 },
-                &iso(now),
             );
         }
         self.region(ctx).sent.lock().unwrap_or_else(|e| e.into_inner()).push(now);

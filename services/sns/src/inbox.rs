@@ -35,7 +35,6 @@ pub fn deliver(letter: Letter) {
             message_id: letter.message_id.into(),
             extra,
         },
-        &crate::message::iso_now(),
     );
 }
 
