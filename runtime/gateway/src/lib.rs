@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod host;
 pub mod ids;
+pub mod internal;
 pub mod newer;
 pub mod registry;
 pub mod requestlog;
@@ -158,6 +159,9 @@ impl Gateway {
     pub async fn handle(&self, req: Request<Body>) -> Response<Body> {
         if req.uri().path().starts_with("/_simfra/") {
             return admin::handle(self, req).await;
+        }
+        if req.uri().path().starts_with("/_internal/") {
+            return internal::handle(req).await;
         }
         let start = Instant::now();
         let (parts, body) = req.into_parts();
@@ -476,7 +480,8 @@ pub async fn serve(gw: Arc<Gateway>, listener: tokio::net::TcpListener) -> std::
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
-async fn shutdown_signal() {
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
