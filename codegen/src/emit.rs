@@ -151,6 +151,7 @@ impl<'s> Names<'s> {
     fn rust_type(&self, id: ShapeId) -> TokenStream {
         let s = self.schema.shape(id);
         match s.kind {
+            ShapeKind::Blob if s.flags & shape_flags::STREAMING != 0 => quote!(::simfra_model::ByteStream),
             ShapeKind::Blob => quote!(::simfra_model::Bytes),
             ShapeKind::Boolean => quote!(bool),
             ShapeKind::Byte => quote!(i8),

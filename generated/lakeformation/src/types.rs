@@ -2930,7 +2930,7 @@ impl ::simfra_model::FromValue for GetWorkUnitResultsRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetWorkUnitResultsResponse {
     ///`ResultStream`
-    pub result_stream: ::std::option::Option<::simfra_model::Bytes>,
+    pub result_stream: ::std::option::Option<::simfra_model::ByteStream>,
 }
 impl ::simfra_model::ToValue for GetWorkUnitResultsResponse {
     fn to_value(self) -> ::simfra_model::Value {

@@ -3984,7 +3984,7 @@ pub struct InvokeAsyncRequest {
     ///`FunctionName`
     pub function_name: ::std::string::String,
     ///`InvokeArgs`
-    pub invoke_args: ::simfra_model::Bytes,
+    pub invoke_args: ::simfra_model::ByteStream,
 }
 impl ::simfra_model::FromValue for InvokeAsyncRequest {
     fn from_value(

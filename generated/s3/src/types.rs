@@ -6226,7 +6226,7 @@ impl ::simfra_model::FromValue for GetObjectLockConfigurationRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetObjectOutput {
     ///`Body`
-    pub body: ::std::option::Option<::simfra_model::Bytes>,
+    pub body: ::std::option::Option<::simfra_model::ByteStream>,
     ///`DeleteMarker`
     pub delete_marker: ::std::option::Option<bool>,
     ///`AcceptRanges`
@@ -6607,7 +6607,7 @@ impl ::simfra_model::FromValue for GetObjectTaggingRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetObjectTorrentOutput {
     ///`Body`
-    pub body: ::std::option::Option<::simfra_model::Bytes>,
+    pub body: ::std::option::Option<::simfra_model::ByteStream>,
     ///`RequestCharged`
     pub request_charged: ::std::option::Option<RequestCharged>,
 }
@@ -13587,7 +13587,7 @@ pub struct PutObjectRequest {
     ///`ACL`
     pub acl: ::std::option::Option<ObjectCannedAcl>,
     ///`Body`
-    pub body: ::std::option::Option<::simfra_model::Bytes>,
+    pub body: ::std::option::Option<::simfra_model::ByteStream>,
     ///`Bucket`
     pub bucket: ::std::string::String,
     ///`CacheControl`
@@ -17536,7 +17536,7 @@ impl ::simfra_model::ToValue for UploadPartOutput {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadPartRequest {
     ///`Body`
-    pub body: ::std::option::Option<::simfra_model::Bytes>,
+    pub body: ::std::option::Option<::simfra_model::ByteStream>,
     ///`Bucket`
     pub bucket: ::std::string::String,
     ///`ContentLength`
@@ -17714,7 +17714,7 @@ pub struct WriteGetObjectResponseRequest {
     ///`RequestToken`
     pub request_token: ::std::string::String,
     ///`Body`
-    pub body: ::std::option::Option<::simfra_model::Bytes>,
+    pub body: ::std::option::Option<::simfra_model::ByteStream>,
     ///`StatusCode`
     pub status_code: ::std::option::Option<i32>,
     ///`ErrorCode`

@@ -64,7 +64,7 @@ fn render(svc: &ServiceSchema, shape: ShapeId, v: &Value, depth: usize, style: S
         Value::Float(f) => json!(f),
         Value::BigNumber(n) => json!(n),
         Value::String(x) => json!(x),
-        Value::Blob(_) => Json::Null,
+        Value::Blob(_) | Value::Stream(_) => Json::Null,
         Value::Timestamp(t) if style.java_dates => json!(format_java_date(*t)),
         Value::Timestamp(t) => json!(format_time(*t)),
         Value::Document(_) => json!("document"),

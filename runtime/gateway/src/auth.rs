@@ -41,7 +41,9 @@ pub fn now_secs() -> i64 {
 }
 
 /// Checks the signature of a request as it arrived (raw path and body).
-pub fn check(mode: AuthMode, default_account: &str, req: &WireRequest, now: i64) -> Verdict {
+/// A streamed body (`body_streamed`) has its chunk signatures checked as it
+/// is read (see `upload`), not here.
+pub fn check(mode: AuthMode, default_account: &str, req: &WireRequest, body_streamed: bool, now: i64) -> Verdict {
     let signed = match verify::parse(req) {
         Ok(Some(s)) => s,
         Ok(None) => return Verdict::Unsigned,
@@ -75,7 +77,7 @@ pub fn check(mode: AuthMode, default_account: &str, req: &WireRequest, now: i64)
     if let Err(f) = verify::verify(req, &signed, &cred.secret_access_key, now) {
         return Verdict::Failed(f);
     }
-    if req.headers.iter().any(|(k, v)| k == "x-amz-content-sha256" && v.starts_with("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
+    if !body_streamed && streaming_signed(req.headers) {
         if let Err(f) = verify::verify_chunks(req.body, &signed, &cred.secret_access_key) {
             return Verdict::Failed(f);
         }
@@ -87,6 +89,11 @@ pub fn check(mode: AuthMode, default_account: &str, req: &WireRequest, now: i64)
         credential: Some(cred),
     };
     Verdict::Signed(caller, signed)
+}
+
+/// A body whose chunks are signed one by one (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`).
+pub fn streaming_signed(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(k, v)| k == "x-amz-content-sha256" && v.starts_with("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

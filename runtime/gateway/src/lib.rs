@@ -13,6 +13,7 @@ pub mod registry;
 pub mod requestlog;
 pub mod route;
 pub mod sigv4;
+pub mod upload;
 
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
@@ -21,7 +22,7 @@ use http_body_util::BodyExt;
 use registry::Registry;
 use requestlog::{LoggedRequest, RequestLog};
 use simfra_identity::authorize::{IamMode, RequestFacts};
-use simfra_model::{Operation, Protocol, RequestContext, ServiceError, ServiceSchema, Value};
+use simfra_model::{ByteStream, Operation, Protocol, RequestContext, ServiceError, ServiceSchema, Value};
 use simfra_protocols::{codec, Exchange, HttpRequest, HttpResponse};
 use std::sync::Arc;
 use std::time::Instant;
@@ -165,10 +166,16 @@ impl Gateway {
         }
         let start = Instant::now();
         let (parts, body) = req.into_parts();
-        let body = match http_body_util::Limited::new(body, self.config.max_body_bytes).collect().await {
-            Ok(b) => b.to_bytes(),
-            Err(e) => {
-                return plain(StatusCode::PAYLOAD_TOO_LARGE, &format!("request body could not be read: {e}"));
+        let (body, body_stream) = if upload::may_stream(&parts) {
+            // Left unread until the operation is known (see `serve`).
+            let length = parts.headers.get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+            (bytes::Bytes::new(), Some(ByteStream::from_stream(upload::raw(body), length)))
+        } else {
+            match http_body_util::Limited::new(body, self.config.max_body_bytes).collect().await {
+                Ok(b) => (b.to_bytes(), None),
+                Err(e) => {
+                    return plain(StatusCode::PAYLOAD_TOO_LARGE, &format!("request body could not be read: {e}"));
+                }
             }
         };
         let mut req = HttpRequest {
@@ -181,6 +188,7 @@ impl Gateway {
                 .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect(),
             body,
+            body_stream,
         };
         if req.header("host").is_none() {
             if let Some(authority) = parts.uri.authority() {
@@ -205,6 +213,22 @@ impl Gateway {
                     .find(|p| p.key == "X-Amz-Credential")
                     .and_then(|p| sigv4::scope_from_query_credential(&p.value))
             });
+        // An unread body stays unread only for an operation that streams its
+        // payload (S3 PutObject, UploadPart); any other is read now.
+        if let Some(stream) = req.body_stream.take() {
+            if self.streams_payload(&req, scope.as_ref(), &host_info) {
+                req.body_stream = Some(stream);
+            } else {
+                match stream.collect(self.config.max_body_bytes as u64).await {
+                    Ok(b) => req.body = b,
+                    Err(e) => {
+                        let mut r = HttpResponse::new(413);
+                        r.body = format!("request body could not be read: {e}").into();
+                        return r;
+                    }
+                }
+            }
+        }
         let region = scope
             .as_ref()
             .map(|s| s.region.clone())
@@ -223,30 +247,33 @@ impl Gateway {
                 body: &req.body,
                 virtual_bucket: host_info.s3_bucket().as_deref(),
             },
+            req.body_stream.is_some(),
             auth::now_secs(),
         );
         let account = match &verdict {
             auth::Verdict::Signed(caller, _) => caller.account_id.clone(),
             _ => self.config.default_account_id.clone(),
         };
-        let mut chunk_error: Option<String> = None;
-        if simfra_protocols::http::is_aws_chunked(&req) {
+        let mut chunk_error: Option<ServiceError> = None;
+        if let Some(stream) = req.body_stream.take() {
+            req.body_stream = Some(self.checked_upload(stream, &mut req.headers, &verdict));
+        } else if simfra_protocols::http::is_aws_chunked(&req) {
             // SDK streaming uploads: hand the codecs the plain payload, and the
             // trailing checksums as the headers they stand for.
             match simfra_protocols::http::decode_aws_chunked(&req.body) {
                 Ok((payload, trailers)) => {
                     req.body = payload;
-                    req.headers.retain(|(k, _)| k != "content-length");
-                    req.headers.push(("content-length".into(), req.body.len().to_string()));
+                    let decoded = req.body.len() as u64;
+                    unchunked_headers(&mut req.headers, Some(decoded));
                     req.headers.extend(trailers);
-                    // `aws-chunked` describes the transfer, not the object: drop it.
-                    for (k, v) in req.headers.iter_mut().filter(|(k, _)| k == "content-encoding") {
-                        let _ = k;
-                        *v = v.split(',').map(str::trim).filter(|e| *e != "aws-chunked").collect::<Vec<_>>().join(",");
-                    }
-                    req.headers.retain(|(k, v)| !(k == "content-encoding" && v.is_empty()));
                 }
-                Err(e) => chunk_error = Some(e),
+                Err(e) => chunk_error = Some(ServiceError::new("IncompleteBody", 400, e)),
+            }
+        } else if scope.as_ref().is_some_and(|s| s.service == "s3") {
+            if let Some(declared) = upload::declared_sha256(&req.headers) {
+                if !declared.eq_ignore_ascii_case(&simfra_sigv4::sha256_hex(&req.body)) {
+                    chunk_error = Some(upload::sha256_mismatch().into());
+                }
             }
         }
 
@@ -302,7 +329,7 @@ impl Gateway {
                     auth::Verdict::Failed(f) => Err(auth::failure_error(f, schema, r.protocol)),
                 }
                 .and_then(|()| match chunk_error.take() {
-                    Some(e) => Err(ServiceError::new("IncompleteBody", 400, e)),
+                    Some(e) => Err(e),
                     None => Ok(()),
                 });
                 // What CloudTrail keeps of the input (requestParameters).
@@ -378,6 +405,46 @@ impl Gateway {
 }
 
 impl Gateway {
+    /// Whether the request is for an operation whose input payload is a
+    /// `@streaming` blob (decided on a copy: routing may rewrite the request).
+    fn streams_payload(&self, req: &HttpRequest, scope: Option<&sigv4::CredentialScope>, host: &host::HostInfo) -> bool {
+        let mut head = HttpRequest { body: bytes::Bytes::new(), body_stream: None, ..req.clone() };
+        let evidence = route::Evidence { scope, host };
+        let Ok(r) = route::identify(&self.registry, &mut head, &evidence) else { return false };
+        let schema = self.registry.services[r.service].schema;
+        let op = &schema.operations[r.operation];
+        let input = schema.shape(op.input);
+        input.members.iter().any(|m| {
+            let t = schema.shape(m.target);
+            m.location == simfra_model::Location::Payload && t.kind == simfra_model::ShapeKind::Blob && t.is_streaming()
+        })
+    }
+
+    /// A streamed upload as the service reads it: aws-chunked framing
+    /// removed (chunk signatures checked when strict), or the declared
+    /// payload hash checked at the end; headers describe the payload.
+    fn checked_upload(&self, stream: ByteStream, headers: &mut Vec<(String, String)>, verdict: &auth::Verdict) -> ByteStream {
+        let chunked = headers.iter().any(|(k, v)| {
+            (k == "content-encoding" && v.split(',').any(|e| e.trim() == "aws-chunked")) || (k == "x-amz-content-sha256" && v.starts_with("STREAMING-"))
+        });
+        if !chunked {
+            return match upload::declared_sha256(headers) {
+                Some(hex) => ByteStream::from_stream(upload::check_sha256(stream.take(), hex.to_string()), stream.length()),
+                None => stream,
+            };
+        }
+        let chain = match verdict {
+            auth::Verdict::Signed(caller, signed) if self.config.auth == auth::AuthMode::Strict && auth::streaming_signed(headers) => {
+                caller.credential.as_ref().map(|c| simfra_sigv4::verify::ChunkChain::new(signed, &c.secret_access_key))
+            }
+            _ => None,
+        };
+        let decoded = headers.iter().find(|(k, _)| k == "x-amz-decoded-content-length").and_then(|(_, v)| v.trim().parse::<u64>().ok());
+        unchunked_headers(headers, decoded);
+        let raw = stream.take();
+        ByteStream::from_stream_with_trailers(decoded, |slot| upload::dechunk(raw, chain, slot))
+    }
+
     /// IAM: may the verified caller do what this operation needs? Unsigned
     /// operations (those AWS serves unsigned) pass. Answers the other
     /// accounts whose resources the request may reach (see RequestContext).
@@ -450,8 +517,28 @@ fn source_ip(req: &HttpRequest) -> String {
     req.header("x-forwarded-for").and_then(|v| v.split(',').next()).map(|v| v.trim().to_string()).unwrap_or_else(|| "127.0.0.1".into())
 }
 
+/// Headers of an aws-chunked request rewritten to describe the payload:
+/// its length (when known) and a `Content-Encoding` without `aws-chunked`,
+/// which describes the transfer, not the object.
+fn unchunked_headers(headers: &mut Vec<(String, String)>, decoded_length: Option<u64>) {
+    headers.retain(|(k, _)| k != "content-length");
+    if let Some(n) = decoded_length {
+        headers.push(("content-length".into(), n.to_string()));
+    }
+    for (k, v) in headers.iter_mut() {
+        if k == "content-encoding" {
+            *v = v.split(',').map(str::trim).filter(|e| *e != "aws-chunked").collect::<Vec<_>>().join(",");
+        }
+    }
+    headers.retain(|(k, v)| !(k == "content-encoding" && v.is_empty()));
+}
+
 fn to_axum(resp: HttpResponse) -> Response<Body> {
-    let mut out = Response::new(Body::from(resp.body));
+    let body = match resp.body_stream {
+        Some(stream) => Body::from_stream(stream.take()),
+        None => Body::from(resp.body),
+    };
+    let mut out = Response::new(body);
     *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = out.headers_mut();
     for (k, v) in resp.headers {

@@ -122,7 +122,7 @@ mod tests {
     use super::*;
 
     fn req(method: &str, path: &str, body: &str) -> HttpRequest {
-        HttpRequest { method: method.into(), path: path.into(), query: String::new(), headers: Vec::new(), body: body.as_bytes().to_vec().into() }
+        HttpRequest { method: method.into(), path: path.into(), query: String::new(), headers: Vec::new(), body: body.as_bytes().to_vec().into(), body_stream: None }
     }
 
     #[test]

@@ -30,7 +30,7 @@ fn request(method: &str, path: &str, query: &str, headers: Vec<(String, String)>
     if !headers.iter().any(|(k, _)| k == "host") {
         headers.push(("host".into(), "localhost:4599".into()));
     }
-    HttpRequest { method: method.into(), path: path.into(), query: query.into(), headers, body: body.to_string().into() }
+    HttpRequest { method: method.into(), path: path.into(), query: query.into(), headers, body: body.to_string().into(), body_stream: None }
 }
 
 /// Sends the request and returns the (service, operation) the log recorded.

@@ -120,6 +120,22 @@ impl ToValue for Bytes {
     }
 }
 
+impl FromValue for crate::stream::ByteStream {
+    fn from_value(v: Value) -> Result<Self, ConvertError> {
+        match v {
+            Value::Stream(s) => Ok(s),
+            Value::Blob(b) => Ok(b.into()),
+            Value::String(s) => Ok(Bytes::from(s).into()),
+            other => Err(ConvertError::expected("a blob", &other)),
+        }
+    }
+}
+impl ToValue for crate::stream::ByteStream {
+    fn to_value(self) -> Value {
+        Value::Stream(self)
+    }
+}
+
 impl FromValue for Timestamp {
     fn from_value(v: Value) -> Result<Self, ConvertError> {
         match v {

@@ -7,12 +7,14 @@ pub mod convert;
 pub mod error;
 pub mod schema;
 pub mod service;
+pub mod stream;
 pub mod value;
 
 pub use convert::{BigNumber, FromValue, ToValue};
 pub use error::{ConvertError, ErrorKind, Fault, ServiceError};
 pub use schema::*;
 pub use service::{BoxFuture, RequestContext, ServiceHandler, SharedHandler};
+pub use stream::{ByteStream, StreamError};
 pub use value::{Document, Timestamp, Value};
 
 // Re-exported so generated crates need only this dependency.

@@ -78,6 +78,8 @@ pub enum Value {
     /// string and enum
     String(String),
     Blob(Bytes),
+    /// A `@streaming` blob: read once, possibly larger than memory.
+    Stream(crate::stream::ByteStream),
     Timestamp(Timestamp),
     Document(Document),
     List(Vec<Value>),
@@ -97,7 +99,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::BigNumber(_) => "number",
             Value::String(_) => "string",
-            Value::Blob(_) => "blob",
+            Value::Blob(_) | Value::Stream(_) => "blob",
             Value::Timestamp(_) => "timestamp",
             Value::Document(_) => "document",
             Value::List(_) => "list",

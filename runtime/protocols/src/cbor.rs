@@ -784,6 +784,8 @@ fn untyped(value: &Value) -> Cbor {
         Value::BigNumber(s) => big_number_to_cbor(s).unwrap_or_else(|| Cbor::text(s.as_str())),
         Value::String(s) => Cbor::text(s.as_str()),
         Value::Blob(b) => Cbor::Bytes(b.to_vec()),
+        // Streams are payloads (see rest.rs); inside a document only bytes in hand can be written.
+        Value::Stream(s) => Cbor::Bytes(s.in_memory().unwrap_or_default().to_vec()),
         Value::Timestamp(t) => timestamp_cbor(t),
         Value::Document(d) => document(d),
         Value::List(items) => Cbor::Array(items.iter().map(untyped).collect()),

@@ -301,6 +301,7 @@ impl Encoder<'_> {
             Value::BigNumber(n) => out.push_str(n),
             Value::String(s) => write_string(out, s),
             Value::Blob(b) => write_string(out, &B64.encode(b)),
+            Value::Stream(s) => write_string(out, &B64.encode(s.in_memory().unwrap_or_default())),
             Value::Timestamp(t) => {
                 match timestamp_format(shape, member).unwrap_or(TimestampFormat::EpochSeconds) {
                     TimestampFormat::EpochSeconds => out.push_str(&timefmt::format_epoch_seconds(*t)),
@@ -360,6 +361,7 @@ fn write_untyped(out: &mut String, v: &Value) {
         Value::Timestamp(t) => out.push_str(&timefmt::format_epoch_seconds(*t)),
         Value::Blob(b) => write_string(out, &B64.encode(b)),
         Value::Null => out.push_str("null"),
+        Value::Stream(s) => write_string(out, &B64.encode(s.in_memory().unwrap_or_default())),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::Float(f) => write_float(out, *f),

@@ -396,7 +396,9 @@ impl Rest {
         if let Some(idx) = payload_member {
             let m = &input.members[idx];
             let target = svc.shape(m.target);
-            if !req.body.is_empty() {
+            if let (Some(stream), ShapeKind::Blob) = (&req.body_stream, target.kind) {
+                fields.push((idx as u16, Value::Stream(stream.clone())));
+            } else if !req.body.is_empty() {
                 let v = match target.kind {
                     _ if is_event_stream(target) => match self.first_input_event(svc, m.target, &req.body)? {
                         Some(v) => v,
@@ -479,6 +481,13 @@ impl Rest {
                 (ShapeKind::Blob, Value::Blob(b)) => {
                     set_default_header(resp, "Content-Type", target.media_type.unwrap_or("application/octet-stream"));
                     resp.body = b.clone();
+                }
+                (ShapeKind::Blob, Value::Stream(s)) => {
+                    set_default_header(resp, "Content-Type", target.media_type.unwrap_or("application/octet-stream"));
+                    match s.in_memory() {
+                        Some(b) => resp.body = b,
+                        None => resp.body_stream = Some(s.clone()),
+                    }
                 }
                 (ShapeKind::String | ShapeKind::Enum, Value::String(s)) => {
                     set_default_header(resp, "Content-Type", target.media_type.unwrap_or("text/plain"));

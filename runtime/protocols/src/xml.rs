@@ -489,6 +489,7 @@ pub fn scalar_text(shape: &Shape, m: Option<&Member>, v: &Value, default_ts: Tim
         Value::BigNumber(n) => n.clone(),
         Value::String(s) => s.clone(),
         Value::Blob(b) => B64.encode(b),
+        Value::Stream(s) => B64.encode(s.in_memory().unwrap_or_default()),
         Value::Timestamp(t) => timefmt::format(*t, timestamp_format(shape, m).unwrap_or(default_ts)),
         Value::Document(_) | Value::List(_) | Value::Map(_) | Value::Struct(_) => String::new(),
     }

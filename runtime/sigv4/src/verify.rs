@@ -500,14 +500,53 @@ fn hmac_hex(key: &[u8], data: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
-/// Verifies the chain of chunk signatures of a `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`
-/// (or `…-PAYLOAD-TRAILER`) body: each chunk is signed over the previous
-/// signature and the chunk's hash, starting from the request's seed signature;
-/// a signed trailer closes the chain.
+/// The chain of chunk signatures of a `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`
+/// (or `…-PAYLOAD-TRAILER`) body, checked one chunk at a time as the body
+/// arrives: each chunk is signed over the previous signature and the chunk's
+/// hash, starting from the request's seed signature; a signed trailer closes
+/// the chain.
+pub struct ChunkChain {
+    key: Vec<u8>,
+    scope: String,
+    amz_date: String,
+    prev: String,
+}
+
+impl ChunkChain {
+    pub fn new(signed: &Signed, secret: &str) -> Self {
+        ChunkChain {
+            key: cached_signing_key(secret, &signed.date, &signed.region, &signed.service),
+            scope: signed.scope(),
+            amz_date: signed.amz_date.clone(),
+            prev: signed.signature.clone(),
+        }
+    }
+
+    /// Checks the signature of the next chunk, given the SHA-256 of its data.
+    pub fn verify_chunk(&mut self, data_sha256: &[u8], signature: &str) -> Result<(), AuthFailure> {
+        let sts = format!("AWS4-HMAC-SHA256-PAYLOAD\n{}\n{}\n{}\n{EMPTY_SHA256}\n{}", self.amz_date, self.scope, self.prev, hex(data_sha256));
+        let expected = hmac_hex(&self.key, &sts);
+        if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+            return Err(AuthFailure::Mismatch { string_to_sign: sts, canonical_request: String::new() });
+        }
+        self.prev = expected;
+        Ok(())
+    }
+
+    /// Checks the trailer's signature; `canonical` is the trailer headers as
+    /// `name:value\n` lines (lower-case names, trimmed values).
+    pub fn verify_trailer(&self, canonical: &str, signature: &str) -> Result<(), AuthFailure> {
+        let sts = format!("AWS4-HMAC-SHA256-TRAILER\n{}\n{}\n{}\n{}", self.amz_date, self.scope, self.prev, hex(&Sha256::digest(canonical.as_bytes())));
+        if !constant_time_eq(hmac_hex(&self.key, &sts).as_bytes(), signature.as_bytes()) {
+            return Err(AuthFailure::Mismatch { string_to_sign: sts, canonical_request: String::new() });
+        }
+        Ok(())
+    }
+}
+
+/// Verifies the chunk signatures of a whole buffered aws-chunked body (see `ChunkChain`).
 pub fn verify_chunks(body: &[u8], signed: &Signed, secret: &str) -> Result<(), AuthFailure> {
-    let key = cached_signing_key(secret, &signed.date, &signed.region, &signed.service);
-    let scope = signed.scope();
-    let mut prev = signed.signature.clone();
+    let mut chain = ChunkChain::new(signed, secret);
     let mut pos = 0usize;
     let bad = |m: &str| AuthFailure::Malformed(format!("aws-chunked body: {m}"));
     let line_end = |from: usize| body.get(from..).and_then(|r| r.windows(2).position(|w| w == b"\r\n")).map(|e| from + e);
@@ -519,16 +558,7 @@ pub fn verify_chunks(body: &[u8], signed: &Signed, secret: &str) -> Result<(), A
         let chunk_sig = ext.trim().strip_prefix("chunk-signature=").ok_or_else(|| bad("chunk without a chunk-signature"))?;
         pos = end + 2;
         let data = body.get(pos..pos + size).ok_or_else(|| bad("truncated chunk"))?;
-        let sts = format!(
-            "AWS4-HMAC-SHA256-PAYLOAD\n{}\n{scope}\n{prev}\n{EMPTY_SHA256}\n{}",
-            signed.amz_date,
-            hex(&Sha256::digest(data))
-        );
-        let expected = hmac_hex(&key, &sts);
-        if !constant_time_eq(expected.as_bytes(), chunk_sig.as_bytes()) {
-            return Err(AuthFailure::Mismatch { string_to_sign: sts, canonical_request: String::new() });
-        }
-        prev = expected;
+        chain.verify_chunk(&Sha256::digest(data), chunk_sig)?;
         pos += size;
         if size == 0 {
             break;
@@ -553,17 +583,10 @@ pub fn verify_chunks(body: &[u8], signed: &Signed, secret: &str) -> Result<(), A
             None => {}
         }
     }
-    if let Some(sig) = trailer_sig {
-        let sts = format!(
-            "AWS4-HMAC-SHA256-TRAILER\n{}\n{scope}\n{prev}\n{}",
-            signed.amz_date,
-            hex(&Sha256::digest(trailer.as_bytes()))
-        );
-        if !constant_time_eq(hmac_hex(&key, &sts).as_bytes(), sig.as_bytes()) {
-            return Err(AuthFailure::Mismatch { string_to_sign: sts, canonical_request: String::new() });
-        }
+    match trailer_sig {
+        Some(sig) => chain.verify_trailer(&trailer, &sig),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 mod internal;
-pub use internal::{bucket_info, get_object_internal, put_object_internal, BucketInfo};
+pub use internal::{bucket_info, bucket_tags, get_object_internal, put_object_internal, set_bucket_tags, BucketInfo};
 
 struct StoredObject {
     data: Bytes,
@@ -179,7 +179,7 @@ impl S3Api for S3 {
     }
 
     async fn put_object(&self, ctx: &RequestContext, input: PutObjectRequest) -> Result<PutObjectOutput, PutObjectError> {
-        let data = input.body.unwrap_or_default();
+        let data = input.body.unwrap_or_default().collect(5 << 30).await.map_err(ServiceError::from)?;
         let etag = format!("\"{}\"", Md5::digest(&data).iter().map(|b| format!("{b:02x}")).collect::<String>());
         let stored = StoredObject {
             data,
@@ -199,7 +199,7 @@ impl S3Api for S3 {
         Ok(self.with_bucket(ctx, &input.bucket, |b| {
             let o = b.objects.get(&input.key).ok_or_else(no_such_key)?;
             Ok(GetObjectOutput {
-                body: Some(o.data.clone()),
+                body: Some(o.data.clone().into()),
                 content_length: Some(o.data.len() as i64),
                 e_tag: Some(o.etag.clone()),
                 last_modified: Some(o.last_modified),

@@ -130,6 +130,7 @@ pub(crate) fn build_request(case: &Json) -> HttpRequest {
         query: all_query.join("&"),
         headers,
         body: body.into(),
+        body_stream: None,
     }
 }
 
