@@ -147,3 +147,25 @@ pub(crate) fn invalid_parameter(message: impl Into<String>) -> ServiceError {
 pub(crate) fn topic_not_found() -> ServiceError {
     NotFoundException { message: Some("Topic does not exist".into()) }.into()
 }
+
+/// Publishes a message to a topic for another service (Lambda's
+/// asynchronous-invocation destinations), in the topic's account and region
+/// with the service as the caller. Returns the message id.
+pub fn publish_internal(topic_arn: &str, message: &str) -> Result<String, String> {
+    let (region, account, _) = split_arn(topic_arn).ok_or("not an SNS topic ARN")?;
+    let ctx = simfra_model::RequestContext {
+        request_id: simfra_identity::ids::uuid(),
+        account_id: account.to_string(),
+        region: region.to_string(),
+        service: "sns",
+        operation: "Publish",
+        protocol: simfra_model::Protocol::AwsQuery,
+        host: "localhost".into(),
+        access_key_id: None,
+        principal_arn: None,
+        headers: Arc::new(Vec::new()),
+        authorized_accounts: Vec::new(),
+    };
+    let input = simfra_gen_sns::types::PublishInput { topic_arn: Some(topic_arn.to_string()), message: message.to_string(), ..Default::default() };
+    publish::publish(&ctx, input).map(|r| r.message_id.unwrap_or_default()).map_err(|e| e.message.unwrap_or(e.code))
+}

@@ -14,6 +14,7 @@ mod batch;
 mod digest;
 mod moves;
 mod permissions;
+pub mod pollers;
 mod queue;
 mod redrive;
 mod validate;
@@ -26,7 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub use simfra_gen_sqs::types::MessageAttributeValue;
+pub use simfra_gen_sqs::types::{Message, MessageAttributeValue};
 
 #[derive(Default)]
 struct Region {
