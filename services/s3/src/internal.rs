@@ -197,3 +197,24 @@ mod tests {
         assert!(!is_public(pinned));
     }
 }
+
+// ---------------------------------------------------------------- bucket tags for S3 Control
+// Thin stand-ins (S3 Control's TagResource on `arn:aws:s3:::bucket`) until
+// S3 keeps a bucket's tags with the bucket itself.
+
+/// Tag sets by bucket name.
+static BUCKET_TAGS: std::sync::Mutex<std::collections::BTreeMap<String, Vec<(String, String)>>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// A bucket's tag set (empty when untagged); `None` when there is no such bucket.
+pub fn bucket_tags(bucket: &str) -> Option<Vec<(String, String)>> {
+    bucket_info(bucket)?;
+    Some(BUCKET_TAGS.lock().unwrap_or_else(|e| e.into_inner()).get(bucket).cloned().unwrap_or_default())
+}
+
+/// Replaces a bucket's tag set. `NoSuchBucket` when the bucket is gone.
+pub fn set_bucket_tags(bucket: &str, tags: Vec<(String, String)>) -> Result<(), ServiceError> {
+    bucket_info(bucket).ok_or_else(no_such_bucket)?;
+    BUCKET_TAGS.lock().unwrap_or_else(|e| e.into_inner()).insert(bucket.to_string(), tags);
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! Amazon S3 Control: the account's Block Public Access settings, access
+//! points (policies, aliases, network origin), tags of S3 resources,
+//! S3 Batch Operations jobs and Storage Lens configurations.
+//!
+//! In-process API for S3 (which depends on this crate):
+//! - [`account_public_access_block`]: the account's four Block Public Access flags;
+//! - [`access_point`] / [`access_point_by_alias`]: what a request through an
+//!   access point ARN, host or alias reaches (bucket, policy, settings);
+//! - [`resource_facts`]: IAM's view of access points, jobs and Storage Lens
+//!   configurations (`arn:aws:s3:<region>:<account>:…`), for S3 to answer
+//!   beside its buckets under the one `s3` ARN service IAM knows;
+//! - [`policy_is_public`]: AWS's "is this resource policy public" test.
+//!
+//! This crate reaches S3 through the [`S3Link`] the server gives [`handler`].
+
+mod access_points;
+mod jobs;
+mod link;
+mod public_access_block;
+mod storage_lens;
+mod tagging;
+
+pub use access_points::{access_point, access_point_by_alias, policy_is_public, AccessPointInfo};
+pub use link::{BucketRef, S3Link};
+pub use public_access_block::account_public_access_block;
+
+use simfra_gen_s3_control::types::*;
+use simfra_gen_s3_control::*;
+use simfra_model::{RequestContext, ServiceError, SharedHandler};
+use simfra_store::Scoped;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+/// Tags in the order they were set.
+pub(crate) type TagSet = Vec<(String, String)>;
+
+pub(crate) fn tags_of(t: &TagSet) -> Vec<(String, String)> {
+    t.clone()
+}
+
+/// One account's S3 Control resources in one region.
+#[derive(Default)]
+pub(crate) struct Data {
+    pub access_points: BTreeMap<String, access_points::StoredAccessPoint>,
+    pub jobs: jobs::Jobs,
+    pub storage_lens: BTreeMap<String, storage_lens::StoredConfiguration>,
+}
+
+#[derive(Default)]
+pub(crate) struct Regional {
+    data: Mutex<Data>,
+}
+
+impl Regional {
+    pub fn lock(&self) -> MutexGuard<'_, Data> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Every account's and region's state, process-wide so that S3 and IAM
+/// can look access points up.
+pub(crate) fn state() -> &'static Scoped<Regional> {
+    static STATE: OnceLock<Scoped<Regional>> = OnceLock::new();
+    STATE.get_or_init(Scoped::new)
+}
+
+pub fn handler(link: S3Link) -> SharedHandler {
+    link::connect(link);
+    simfra_gen_s3_control::handler(Arc::new(S3Control))
+}
+
+/// IAM's view of the S3 Control resources an ARN names: access points
+/// (and objects through them), Batch Operations jobs, Storage Lens
+/// configurations. `None` for buckets and anything else.
+pub fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
+    let mut parts = arn.strip_prefix("arn:")?.splitn(5, ':');
+    let (_partition, service, region, account, resource) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if service != "s3" || region.is_empty() || account.is_empty() {
+        return None;
+    }
+    let (kind, rest) = resource.split_once('/')?;
+    let id = rest.split('/').next()?;
+    match kind {
+        "accesspoint" => access_points::facts(account, region, id),
+        "job" => jobs::facts(account, region, id),
+        "storage-lens" => storage_lens::facts(account, region, id),
+        _ => None,
+    }
+}
+
+/// Every request names its account in `x-amz-account-id` (and the host);
+/// AWS refuses one naming another account than the caller's.
+fn check_account(ctx: &RequestContext, account_id: &str) -> Result<(), ServiceError> {
+    if account_id == ctx.account_id {
+        Ok(())
+    } else {
+        Err(ServiceError::new("AccessDenied", 403, "Access Denied"))
+    }
+}
+
+pub struct S3Control;
+
+#[simfra_model::async_trait]
+impl S3ControlApi for S3Control {
+    fn implemented(&self) -> &'static [&'static str] {
+        &[
+            "CreateAccessPoint",
+            "CreateJob",
+            "DeleteAccessPoint",
+            "DeleteAccessPointPolicy",
+            "DeleteJobTagging",
+            "DeletePublicAccessBlock",
+            "DeleteStorageLensConfiguration",
+            "DeleteStorageLensConfigurationTagging",
+            "DescribeJob",
+            "GetAccessPoint",
+            "GetAccessPointPolicy",
+            "GetAccessPointPolicyStatus",
+            "GetJobTagging",
+            "GetPublicAccessBlock",
+            "GetStorageLensConfiguration",
+            "GetStorageLensConfigurationTagging",
+            "ListAccessPoints",
+            "ListJobs",
+            "ListStorageLensConfigurations",
+            "ListTagsForResource",
+            "PutAccessPointPolicy",
+            "PutJobTagging",
+            "PutPublicAccessBlock",
+            "PutStorageLensConfiguration",
+            "PutStorageLensConfigurationTagging",
+            "TagResource",
+            "UntagResource",
+            "UpdateJobPriority",
+            "UpdateJobStatus",
+        ]
+    }
+
+    // ---------------------------------------------------------------- account public access block
+
+    async fn put_public_access_block(&self, ctx: &RequestContext, input: PutPublicAccessBlockRequest) -> Result<(), PutPublicAccessBlockError> {
+        check_account(ctx, &input.account_id)?;
+        public_access_block::put(ctx, &input.public_access_block_configuration);
+        Ok(())
+    }
+
+    async fn get_public_access_block(&self, ctx: &RequestContext, input: GetPublicAccessBlockRequest) -> Result<GetPublicAccessBlockOutput, GetPublicAccessBlockError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetPublicAccessBlockOutput { public_access_block_configuration: Some(public_access_block::get(ctx)?) })
+    }
+
+    async fn delete_public_access_block(&self, ctx: &RequestContext, input: DeletePublicAccessBlockRequest) -> Result<(), DeletePublicAccessBlockError> {
+        check_account(ctx, &input.account_id)?;
+        public_access_block::delete(ctx);
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- access points
+
+    async fn create_access_point(&self, ctx: &RequestContext, input: CreateAccessPointRequest) -> Result<CreateAccessPointResult, CreateAccessPointError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_points::create(ctx, input)?)
+    }
+
+    async fn get_access_point(&self, ctx: &RequestContext, input: GetAccessPointRequest) -> Result<GetAccessPointResult, GetAccessPointError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_points::get(ctx, &input.name)?)
+    }
+
+    async fn list_access_points(&self, ctx: &RequestContext, input: ListAccessPointsRequest) -> Result<ListAccessPointsResult, ListAccessPointsError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_points::list(ctx, &input)?)
+    }
+
+    async fn delete_access_point(&self, ctx: &RequestContext, input: DeleteAccessPointRequest) -> Result<(), DeleteAccessPointError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_points::delete(ctx, &input.name)?)
+    }
+
+    async fn put_access_point_policy(&self, ctx: &RequestContext, input: PutAccessPointPolicyRequest) -> Result<(), PutAccessPointPolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_points::put_policy(ctx, &input.name, &input.policy)?)
+    }
+
+    async fn get_access_point_policy(&self, ctx: &RequestContext, input: GetAccessPointPolicyRequest) -> Result<GetAccessPointPolicyResult, GetAccessPointPolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetAccessPointPolicyResult { policy: Some(access_points::get_policy(ctx, &input.name)?) })
+    }
+
+    async fn delete_access_point_policy(&self, ctx: &RequestContext, input: DeleteAccessPointPolicyRequest) -> Result<(), DeleteAccessPointPolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_points::delete_policy(ctx, &input.name)?)
+    }
+
+    async fn get_access_point_policy_status(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessPointPolicyStatusRequest,
+    ) -> Result<GetAccessPointPolicyStatusResult, GetAccessPointPolicyStatusError> {
+        check_account(ctx, &input.account_id)?;
+        let public = access_points::policy_status(ctx, &input.name)?;
+        Ok(GetAccessPointPolicyStatusResult { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
+    }
+
+    // ---------------------------------------------------------------- tags of S3 resources
+
+    async fn tag_resource(&self, ctx: &RequestContext, input: TagResourceRequest) -> Result<TagResourceResult, TagResourceError> {
+        check_account(ctx, &input.account_id)?;
+        let tags = input.tags.into_iter().map(|t| (t.key, t.value)).collect();
+        tagging::tag_resource(ctx, &input.resource_arn, tags)?;
+        Ok(TagResourceResult {})
+    }
+
+    async fn untag_resource(&self, ctx: &RequestContext, input: UntagResourceRequest) -> Result<UntagResourceResult, UntagResourceError> {
+        check_account(ctx, &input.account_id)?;
+        tagging::untag_resource(ctx, &input.resource_arn, &input.tag_keys)?;
+        Ok(UntagResourceResult {})
+    }
+
+    async fn list_tags_for_resource(&self, ctx: &RequestContext, input: ListTagsForResourceRequest) -> Result<ListTagsForResourceResult, ListTagsForResourceError> {
+        check_account(ctx, &input.account_id)?;
+        let tags = tagging::list_tags(ctx, &input.resource_arn)?;
+        Ok(ListTagsForResourceResult { tags: Some(tags.into_iter().map(|(key, value)| Tag { key, value }).collect()) })
+    }
+
+    async fn put_job_tagging(&self, ctx: &RequestContext, input: PutJobTaggingRequest) -> Result<PutJobTaggingResult, PutJobTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        let tags = tagging::checked(input.tags.into_iter().map(|t| (t.key, t.value)).collect())?;
+        jobs::set_tags(ctx, &input.job_id, tags)?;
+        Ok(PutJobTaggingResult {})
+    }
+
+    async fn get_job_tagging(&self, ctx: &RequestContext, input: GetJobTaggingRequest) -> Result<GetJobTaggingResult, GetJobTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        let tags = jobs::tags(ctx, &input.job_id)?;
+        Ok(GetJobTaggingResult { tags: Some(tags.into_iter().map(|(key, value)| S3Tag { key, value }).collect()) })
+    }
+
+    async fn delete_job_tagging(&self, ctx: &RequestContext, input: DeleteJobTaggingRequest) -> Result<DeleteJobTaggingResult, DeleteJobTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        jobs::set_tags(ctx, &input.job_id, Vec::new())?;
+        Ok(DeleteJobTaggingResult {})
+    }
+
+    // ---------------------------------------------------------------- Batch Operations jobs
+
+    async fn create_job(&self, ctx: &RequestContext, input: CreateJobRequest) -> Result<CreateJobResult, CreateJobError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(CreateJobResult { job_id: Some(jobs::create(ctx, input)?) })
+    }
+
+    async fn describe_job(&self, ctx: &RequestContext, input: DescribeJobRequest) -> Result<DescribeJobResult, DescribeJobError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(DescribeJobResult { job: Some(jobs::describe(ctx, &input.job_id)?) })
+    }
+
+    async fn list_jobs(&self, ctx: &RequestContext, input: ListJobsRequest) -> Result<ListJobsResult, ListJobsError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(jobs::list(ctx, &input)?)
+    }
+
+    async fn update_job_priority(&self, ctx: &RequestContext, input: UpdateJobPriorityRequest) -> Result<UpdateJobPriorityResult, UpdateJobPriorityError> {
+        check_account(ctx, &input.account_id)?;
+        jobs::set_priority(ctx, &input.job_id, input.priority)?;
+        Ok(UpdateJobPriorityResult { job_id: input.job_id, priority: input.priority })
+    }
+
+    async fn update_job_status(&self, ctx: &RequestContext, input: UpdateJobStatusRequest) -> Result<UpdateJobStatusResult, UpdateJobStatusError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(jobs::update_status(ctx, &input)?)
+    }
+
+    // ---------------------------------------------------------------- Storage Lens configurations
+
+    async fn put_storage_lens_configuration(&self, ctx: &RequestContext, input: PutStorageLensConfigurationRequest) -> Result<(), PutStorageLensConfigurationError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(storage_lens::put(ctx, input)?)
+    }
+
+    async fn get_storage_lens_configuration(
+        &self,
+        ctx: &RequestContext,
+        input: GetStorageLensConfigurationRequest,
+    ) -> Result<GetStorageLensConfigurationResult, GetStorageLensConfigurationError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetStorageLensConfigurationResult { storage_lens_configuration: Some(storage_lens::get(ctx, &input.config_id)?) })
+    }
+
+    async fn delete_storage_lens_configuration(&self, ctx: &RequestContext, input: DeleteStorageLensConfigurationRequest) -> Result<(), DeleteStorageLensConfigurationError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(storage_lens::delete(ctx, &input.config_id)?)
+    }
+
+    async fn list_storage_lens_configurations(
+        &self,
+        ctx: &RequestContext,
+        input: ListStorageLensConfigurationsRequest,
+    ) -> Result<ListStorageLensConfigurationsResult, ListStorageLensConfigurationsError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(storage_lens::list(ctx, input.next_token.as_deref())?)
+    }
+
+    async fn put_storage_lens_configuration_tagging(
+        &self,
+        ctx: &RequestContext,
+        input: PutStorageLensConfigurationTaggingRequest,
+    ) -> Result<PutStorageLensConfigurationTaggingResult, PutStorageLensConfigurationTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        let tags = tagging::checked(input.tags.into_iter().map(|t| (t.key, t.value)).collect())?;
+        storage_lens::set_tags(ctx, &input.config_id, tags)?;
+        Ok(PutStorageLensConfigurationTaggingResult {})
+    }
+
+    async fn get_storage_lens_configuration_tagging(
+        &self,
+        ctx: &RequestContext,
+        input: GetStorageLensConfigurationTaggingRequest,
+    ) -> Result<GetStorageLensConfigurationTaggingResult, GetStorageLensConfigurationTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        let tags = storage_lens::tags(ctx, &input.config_id)?;
+        Ok(GetStorageLensConfigurationTaggingResult { tags: Some(tags.into_iter().map(|(key, value)| StorageLensTag { key, value }).collect()) })
+    }
+
+    async fn delete_storage_lens_configuration_tagging(
+        &self,
+        ctx: &RequestContext,
+        input: DeleteStorageLensConfigurationTaggingRequest,
+    ) -> Result<DeleteStorageLensConfigurationTaggingResult, DeleteStorageLensConfigurationTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        storage_lens::set_tags(ctx, &input.config_id, Vec::new())?;
+        Ok(DeleteStorageLensConfigurationTaggingResult {})
+    }
+}

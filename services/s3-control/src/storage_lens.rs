@@ -1,0 +1,91 @@
+//! Storage Lens configurations: stored and answered as they were put, with
+//! their ARN and tags. (Simfra computes no Storage Lens metrics; a
+//! configuration's data export receives nothing.)
+
+use crate::{state, tags_of, Data, TagSet};
+use simfra_gen_s3_control::types::*;
+use simfra_model::{RequestContext, ServiceError};
+
+pub(crate) struct StoredConfiguration {
+    pub configuration: StorageLensConfiguration,
+    pub tags: TagSet,
+}
+
+fn arn(ctx: &RequestContext, id: &str) -> String {
+    format!("arn:aws:s3:{}:{}:storage-lens/{id}", ctx.region, ctx.account_id)
+}
+
+fn no_such_configuration() -> ServiceError {
+    ServiceError::new("NoSuchConfiguration", 404, "The specified configuration does not exist.")
+}
+
+pub(crate) fn put(ctx: &RequestContext, input: PutStorageLensConfigurationRequest) -> Result<(), ServiceError> {
+    let mut configuration = input.storage_lens_configuration;
+    if configuration.id != input.config_id {
+        return Err(ServiceError::new("InvalidRequest", 400, "The configuration ID in the request body does not match the one in the URI."));
+    }
+    configuration.storage_lens_arn = Some(arn(ctx, &input.config_id));
+    let new_tags = match input.tags {
+        Some(t) => Some(crate::tagging::checked(t.into_iter().map(|t| (t.key, t.value)).collect())?),
+        None => None,
+    };
+    let scope = state().regional(ctx);
+    let mut data = scope.lock();
+    // Putting again replaces the configuration; tags stay unless new ones are given.
+    let tags = new_tags.or_else(|| data.storage_lens.get(&input.config_id).map(|c| c.tags.clone())).unwrap_or_default();
+    data.storage_lens.insert(input.config_id, StoredConfiguration { configuration, tags });
+    Ok(())
+}
+
+pub(crate) fn get(ctx: &RequestContext, id: &str) -> Result<StorageLensConfiguration, ServiceError> {
+    let scope = state().regional(ctx);
+    let data = scope.lock();
+    data.storage_lens.get(id).map(|c| c.configuration.clone()).ok_or_else(no_such_configuration)
+}
+
+pub(crate) fn delete(ctx: &RequestContext, id: &str) -> Result<(), ServiceError> {
+    let scope = state().regional(ctx);
+    let mut data = scope.lock();
+    data.storage_lens.remove(id).map(|_| ()).ok_or_else(no_such_configuration)
+}
+
+/// All of the account's configurations in this region, in one page.
+pub(crate) fn list(ctx: &RequestContext, _next_token: Option<&str>) -> Result<ListStorageLensConfigurationsResult, ServiceError> {
+    let scope = state().regional(ctx);
+    let data = scope.lock();
+    let entries = data
+        .storage_lens
+        .iter()
+        .map(|(id, c)| ListStorageLensConfigurationEntry {
+            id: id.clone(),
+            storage_lens_arn: arn(ctx, id),
+            home_region: ctx.region.clone(),
+            is_enabled: Some(c.configuration.is_enabled),
+        })
+        .collect();
+    Ok(ListStorageLensConfigurationsResult { next_token: None, storage_lens_configuration_list: Some(entries) })
+}
+
+pub(crate) fn tags_mut<'d>(data: &'d mut Data, id: &str) -> Result<&'d mut TagSet, ServiceError> {
+    data.storage_lens.get_mut(id).map(|c| &mut c.tags).ok_or_else(no_such_configuration)
+}
+
+pub(crate) fn set_tags(ctx: &RequestContext, id: &str, tags: TagSet) -> Result<(), ServiceError> {
+    let scope = state().regional(ctx);
+    let mut data = scope.lock();
+    *tags_mut(&mut data, id)? = tags;
+    Ok(())
+}
+
+pub(crate) fn tags(ctx: &RequestContext, id: &str) -> Result<TagSet, ServiceError> {
+    let scope = state().regional(ctx);
+    let mut data = scope.lock();
+    Ok(tags_mut(&mut data, id)?.clone())
+}
+
+pub(crate) fn facts(account: &str, region: &str, id: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
+    let scope = state().all().into_iter().find(|((a, r), _)| a == account && r == region)?.1;
+    let data = scope.lock();
+    let c = data.storage_lens.get(id)?;
+    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy: None, tags: tags_of(&c.tags) })
+}

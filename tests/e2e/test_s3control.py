@@ -1,0 +1,473 @@
+"""S3 Control end to end with boto3's `s3control` client (which puts the
+account id in front of the host: `000000000000.localhost:PORT`): the account's
+Block Public Access, access points and their policies, tags of S3 resources,
+Batch Operations jobs (S3PutObjectCopy runs for real, other operations fail
+saying so) and Storage Lens configurations."""
+
+import json
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ACCOUNT, REGION, admin_api, code, message, unique
+
+
+def status(exc):
+    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+@pytest.fixture(scope="module")
+def control(make_client):
+    return make_client("s3control")
+
+
+@pytest.fixture(scope="module")
+def s3(make_client):
+    return make_client("s3")
+
+
+@pytest.fixture(scope="module")
+def other_account(simfra_endpoint):
+    status_code, body = admin_api(simfra_endpoint, "POST", "/_simfra/accounts", {"Name": unique("s3control")})
+    assert status_code in (200, 201), body
+    yield body
+    admin_api(simfra_endpoint, "DELETE", f"/_simfra/accounts/{body['AccountId']}")
+
+
+@pytest.fixture
+def bucket(s3):
+    name = unique("s3c")
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+# ---------------------------------------------------------------- account public access block
+
+
+def test_account_public_access_block_round_trip(control):
+    try:
+        with pytest.raises(ClientError) as e:
+            control.get_public_access_block(AccountId=ACCOUNT)
+        assert code(e) == "NoSuchPublicAccessBlockConfiguration" and status(e) == 404
+        assert message(e) == "The public access block configuration was not found"
+
+        control.put_public_access_block(
+            AccountId=ACCOUNT, PublicAccessBlockConfiguration={"BlockPublicAcls": True, "RestrictPublicBuckets": True}
+        )
+        got = control.get_public_access_block(AccountId=ACCOUNT)["PublicAccessBlockConfiguration"]
+        # Flags left out are stored as false.
+        assert got == {"BlockPublicAcls": True, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": True}
+    finally:
+        control.delete_public_access_block(AccountId=ACCOUNT)
+    with pytest.raises(ClientError) as e:
+        control.get_public_access_block(AccountId=ACCOUNT)
+    assert code(e) == "NoSuchPublicAccessBlockConfiguration"
+    # Deleting what is not there succeeds.
+    control.delete_public_access_block(AccountId=ACCOUNT)
+
+
+def test_another_accounts_id_is_refused(control, other_account):
+    with pytest.raises(ClientError) as e:
+        control.get_public_access_block(AccountId=other_account["AccountId"])
+    assert code(e) == "AccessDenied" and status(e) == 403
+    with pytest.raises(ClientError) as e:
+        control.list_access_points(AccountId=other_account["AccountId"])
+    assert code(e) == "AccessDenied" and status(e) == 403
+
+
+def test_each_account_has_its_own_block(control, make_client, other_account):
+    theirs = make_client("s3control", access_key=other_account["RootAccessKeyId"], secret_key=other_account["RootSecretAccessKey"])
+    theirs.put_public_access_block(
+        AccountId=other_account["AccountId"],
+        PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+    )
+    assert theirs.get_public_access_block(AccountId=other_account["AccountId"])["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is True
+    with pytest.raises(ClientError) as e:
+        control.get_public_access_block(AccountId=ACCOUNT)
+    assert code(e) == "NoSuchPublicAccessBlockConfiguration"
+
+
+# ---------------------------------------------------------------- access points
+
+
+def test_create_and_get_access_point(control, bucket):
+    name = unique("ap")
+    created = control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=bucket)
+    arn = f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{name}"
+    assert created["AccessPointArn"] == arn
+    alias = created["Alias"]
+    assert alias.endswith("-s3alias") and alias.startswith(name[:20]) and len(alias) <= 63
+
+    got = control.get_access_point(AccountId=ACCOUNT, Name=name)
+    assert got["Name"] == name and got["Bucket"] == bucket and got["BucketAccountId"] == ACCOUNT
+    assert got["NetworkOrigin"] == "Internet" and "VpcConfiguration" not in got
+    assert got["AccessPointArn"] == arn and got["Alias"] == alias
+    # New access points block all public access unless told otherwise.
+    assert got["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert got["Endpoints"]["ipv4"].startswith(f"s3-accesspoint.{REGION}.localhost")
+    assert got["CreationDate"].year >= 2024
+
+    with pytest.raises(ClientError) as e:
+        control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=bucket)
+    assert code(e) == "AccessPointAlreadyOwnedByYou" and status(e) == 409
+
+    control.delete_access_point(AccountId=ACCOUNT, Name=name)
+    with pytest.raises(ClientError) as e:
+        control.get_access_point(AccountId=ACCOUNT, Name=name)
+    assert code(e) == "NoSuchAccessPoint" and status(e) == 404
+    assert message(e) == "The specified accesspoint does not exist"
+    with pytest.raises(ClientError) as e:
+        control.delete_access_point(AccountId=ACCOUNT, Name=name)
+    assert code(e) == "NoSuchAccessPoint"
+
+
+def test_vpc_access_point_and_its_own_block_settings(control, bucket):
+    name = unique("vpc")
+    control.create_access_point(
+        AccountId=ACCOUNT,
+        Name=name,
+        Bucket=bucket,
+        VpcConfiguration={"VpcId": "vpc-0123456789abcdef0"},
+        PublicAccessBlockConfiguration={"BlockPublicAcls": False, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": True},
+    )
+    got = control.get_access_point(AccountId=ACCOUNT, Name=name)
+    assert got["NetworkOrigin"] == "VPC" and got["VpcConfiguration"] == {"VpcId": "vpc-0123456789abcdef0"}
+    assert got["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is False
+    assert got["PublicAccessBlockConfiguration"]["IgnorePublicAcls"] is True
+
+
+def test_access_point_needs_an_existing_bucket_and_a_valid_name(control, bucket):
+    with pytest.raises(ClientError) as e:
+        control.create_access_point(AccountId=ACCOUNT, Name=unique("ap"), Bucket=unique("nobucket"))
+    assert code(e) == "NoSuchBucket" and status(e) == 404
+    for bad in ("Upper-Case", "ends-with-", "xn--punycode", "my-ap-s3alias"):
+        with pytest.raises(ClientError) as e:
+            control.create_access_point(AccountId=ACCOUNT, Name=bad, Bucket=bucket)
+        assert code(e) == "InvalidURI" and status(e) == 400, bad
+
+
+def test_list_access_points_by_bucket_with_pages(control, s3, bucket):
+    other_bucket = unique("s3c")
+    s3.create_bucket(Bucket=other_bucket)
+    names = sorted(unique(f"ap{i}") for i in range(3))
+    for n in names:
+        control.create_access_point(AccountId=ACCOUNT, Name=n, Bucket=bucket)
+    control.create_access_point(AccountId=ACCOUNT, Name=unique("elsewhere"), Bucket=other_bucket)
+
+    page = control.list_access_points(AccountId=ACCOUNT, Bucket=bucket, MaxResults=2)
+    assert [a["Name"] for a in page["AccessPointList"]] == names[:2]
+    rest = control.list_access_points(AccountId=ACCOUNT, Bucket=bucket, MaxResults=2, NextToken=page["NextToken"])
+    assert [a["Name"] for a in rest["AccessPointList"]] == names[2:]
+    assert "NextToken" not in rest
+    entry = rest["AccessPointList"][0]
+    assert entry["Bucket"] == bucket and entry["NetworkOrigin"] == "Internet"
+    assert entry["AccessPointArn"] == f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{names[2]}"
+    assert entry["Alias"].endswith("-s3alias")
+
+
+def test_access_point_policy(control, bucket):
+    name = unique("pol")
+    control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=bucket)
+    arn = f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{name}"
+    for call in (control.get_access_point_policy, control.get_access_point_policy_status):
+        with pytest.raises(ClientError) as e:
+            call(AccountId=ACCOUNT, Name=name)
+        assert code(e) == "NoSuchAccessPointPolicy" and status(e) == 404
+
+    private = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "s3:GetObject", "Resource": f"{arn}/object/*"}],
+    }
+    control.put_access_point_policy(AccountId=ACCOUNT, Name=name, Policy=json.dumps(private))
+    assert json.loads(control.get_access_point_policy(AccountId=ACCOUNT, Name=name)["Policy"]) == private
+    assert control.get_access_point_policy_status(AccountId=ACCOUNT, Name=name)["PolicyStatus"] == {"IsPublic": False}
+
+    public = dict(private, Statement=[dict(private["Statement"][0], Principal="*")])
+    control.put_access_point_policy(AccountId=ACCOUNT, Name=name, Policy=json.dumps(public))
+    assert control.get_access_point_policy_status(AccountId=ACCOUNT, Name=name)["PolicyStatus"] == {"IsPublic": True}
+
+    elsewhere = dict(private, Statement=[dict(private["Statement"][0], Resource=f"arn:aws:s3:::{bucket}/*")])
+    with pytest.raises(ClientError) as e:
+        control.put_access_point_policy(AccountId=ACCOUNT, Name=name, Policy=json.dumps(elsewhere))
+    assert code(e) == "MalformedPolicy" and status(e) == 400 and message(e) == "Policy has invalid resource"
+    with pytest.raises(ClientError) as e:
+        control.put_access_point_policy(AccountId=ACCOUNT, Name=name, Policy="not json")
+    assert code(e) == "MalformedPolicy"
+
+    control.delete_access_point_policy(AccountId=ACCOUNT, Name=name)
+    with pytest.raises(ClientError) as e:
+        control.get_access_point_policy(AccountId=ACCOUNT, Name=name)
+    assert code(e) == "NoSuchAccessPointPolicy"
+    with pytest.raises(ClientError) as e:
+        control.put_access_point_policy(AccountId=ACCOUNT, Name=unique("missing"), Policy=json.dumps(private))
+    assert code(e) == "NoSuchAccessPoint"
+
+
+# ---------------------------------------------------------------- tags of S3 resources
+
+
+def test_tags_of_access_points_and_buckets(control, bucket):
+    name = unique("tag")
+    control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=bucket, Tags=[{"Key": "team", "Value": "a"}])
+    arn = f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{name}"
+    assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "a"}]
+    control.tag_resource(AccountId=ACCOUNT, ResourceArn=arn, Tags=[{"Key": "team", "Value": "b"}, {"Key": "env", "Value": "test"}])
+    assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "b"}, {"Key": "env", "Value": "test"}]
+    control.untag_resource(AccountId=ACCOUNT, ResourceArn=arn, TagKeys=["team"])
+    assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "test"}]
+
+    with pytest.raises(ClientError) as e:
+        control.tag_resource(AccountId=ACCOUNT, ResourceArn=arn, Tags=[{"Key": "aws:reserved", "Value": "x"}])
+    assert code(e) == "InvalidTag" and status(e) == 400
+    with pytest.raises(ClientError) as e:
+        control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{unique('none')}")
+    assert code(e) == "NoSuchAccessPoint" and status(e) == 404
+    # The pinned model's S3ResourceArn pattern requires a region: bucket ARNs (`arn:aws:s3:::b`) do not pass it.
+    with pytest.raises(ClientError) as e:
+        control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=f"arn:aws:s3:::{bucket}")
+    assert status(e) == 400
+
+
+def test_another_accounts_access_points_are_not_tagged_here(control, make_client, other_account, s3):
+    theirs_s3 = make_client("s3", access_key=other_account["RootAccessKeyId"], secret_key=other_account["RootSecretAccessKey"])
+    theirs = make_client("s3control", access_key=other_account["RootAccessKeyId"], secret_key=other_account["RootSecretAccessKey"])
+    their_bucket, name = unique("theirs"), unique("theirs")
+    theirs_s3.create_bucket(Bucket=their_bucket)
+    theirs.create_access_point(AccountId=other_account["AccountId"], Name=name, Bucket=their_bucket)
+    arn = f"arn:aws:s3:{REGION}:{other_account['AccountId']}:accesspoint/{name}"
+    with pytest.raises(ClientError) as e:
+        control.tag_resource(AccountId=ACCOUNT, ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
+    assert code(e) == "AccessDenied" and status(e) == 403
+    # Access point names are per account: the same name is free in this one.
+    mine = unique("mine")
+    s3.create_bucket(Bucket=mine)
+    control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=mine)
+    assert control.get_access_point(AccountId=ACCOUNT, Name=name)["Bucket"] == mine
+
+
+# ---------------------------------------------------------------- Batch Operations jobs
+
+
+@pytest.fixture(scope="module")
+def batch_role(make_client):
+    iam = make_client("iam")
+    name = unique("batch")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+
+@pytest.fixture
+def manifest(s3, bucket):
+    """A CSV manifest of two objects in `bucket` (one key needs URL-encoding) and one missing key."""
+    s3.put_object(Bucket=bucket, Key="data/a.txt", Body=b"alpha")
+    s3.put_object(Bucket=bucket, Key="data/b c.txt", Body=b"bravo")
+    body = f"{bucket},data/a.txt\n{bucket},data/b%20c.txt\n{bucket},data/missing.txt\n".encode()
+    etag = s3.put_object(Bucket=bucket, Key="manifest.csv", Body=body)["ETag"].strip('"')
+    return {
+        "Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
+        "Location": {"ObjectArn": f"arn:aws:s3:::{bucket}/manifest.csv", "ETag": etag},
+    }
+
+
+NO_REPORT = {"Enabled": False}
+
+
+def test_copy_job_runs_and_reports(control, s3, bucket, manifest, batch_role):
+    target = unique("target")
+    s3.create_bucket(Bucket=target)
+    report = {"Bucket": f"arn:aws:s3:::{target}", "Prefix": "reports", "Format": "Report_CSV_20180820", "Enabled": True, "ReportScope": "AllTasks"}
+    job_id = control.create_job(
+        AccountId=ACCOUNT,
+        Operation={"S3PutObjectCopy": {"TargetResource": f"arn:aws:s3:::{target}", "TargetKeyPrefix": "copied"}},
+        Manifest=manifest,
+        Report=report,
+        Priority=10,
+        RoleArn=batch_role,
+        Description="copy",
+    )["JobId"]
+    job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+    assert job["Status"] == "Complete", job
+    assert job["JobArn"] == f"arn:aws:s3:{REGION}:{ACCOUNT}:job/{job_id}"
+    assert job["ProgressSummary"]["TotalNumberOfTasks"] == 3
+    assert job["ProgressSummary"]["NumberOfTasksSucceeded"] == 2
+    assert job["ProgressSummary"]["NumberOfTasksFailed"] == 1
+    assert job["Priority"] == 10 and job["RoleArn"] == batch_role and job["Description"] == "copy"
+    assert "TerminationDate" in job and "FailureReasons" not in job
+
+    assert s3.get_object(Bucket=target, Key="copied/data/a.txt")["Body"].read() == b"alpha"
+    assert s3.get_object(Bucket=target, Key="copied/data/b c.txt")["Body"].read() == b"bravo"
+    report_manifest = json.loads(s3.get_object(Bucket=target, Key=f"reports/job-{job_id}/manifest.json")["Body"].read())
+    results = s3.get_object(Bucket=target, Key=report_manifest["Results"][0]["Key"])["Body"].read().decode()
+    assert f"{bucket},data/a.txt,,succeeded,200" in results
+    assert f"{bucket},data/missing.txt,,failed,404,NoSuchKey" in results
+
+
+def test_jobs_simfra_does_not_run_fail_saying_so(control, manifest, batch_role):
+    job_id = control.create_job(
+        AccountId=ACCOUNT,
+        ConfirmationRequired=True,
+        Operation={"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}},
+        Manifest=manifest,
+        Report=NO_REPORT,
+        Priority=1,
+        RoleArn=batch_role,
+    )["JobId"]
+    job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+    assert job["Status"] == "Suspended" and "SuspendedDate" in job and job["ConfirmationRequired"] is True
+    assert job["ProgressSummary"]["TotalNumberOfTasks"] == 3
+
+    updated = control.update_job_status(AccountId=ACCOUNT, JobId=job_id, RequestedJobStatus="Ready", StatusUpdateReason="go")
+    assert updated["Status"] == "Failed" and updated["StatusUpdateReason"] == "go"
+    job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+    assert job["Status"] == "Failed"
+    assert "Simfra does not run" in job["FailureReasons"][0]["FailureReason"]
+    assert job["ProgressSummary"]["NumberOfTasksSucceeded"] == 0
+
+    # An ended job moves no more.
+    for requested in ("Cancelled", "Ready"):
+        with pytest.raises(ClientError) as e:
+            control.update_job_status(AccountId=ACCOUNT, JobId=job_id, RequestedJobStatus=requested)
+        assert code(e) == "JobStatusException" and status(e) == 400
+
+
+def test_suspended_job_is_cancelled(control, manifest, batch_role):
+    job_id = control.create_job(
+        AccountId=ACCOUNT,
+        ConfirmationRequired=True,
+        Operation={"S3DeleteObjectTagging": {}},
+        Manifest=manifest,
+        Report=NO_REPORT,
+        Priority=1,
+        RoleArn=batch_role,
+    )["JobId"]
+    assert control.update_job_status(AccountId=ACCOUNT, JobId=job_id, RequestedJobStatus="Cancelled")["Status"] == "Cancelled"
+    job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+    assert job["Status"] == "Cancelled" and "TerminationDate" in job
+
+
+def test_job_preparation_failures_are_the_jobs_state(control, s3, bucket, manifest, batch_role):
+    missing = dict(manifest, Location={"ObjectArn": f"arn:aws:s3:::{bucket}/nope.csv", "ETag": manifest["Location"]["ETag"]})
+    job_id = control.create_job(
+        AccountId=ACCOUNT, Operation={"S3PutObjectTagging": {"TagSet": []}}, Manifest=missing, Report=NO_REPORT, Priority=1, RoleArn=batch_role
+    )["JobId"]
+    job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+    assert job["Status"] == "Failed" and "nope.csv" in job["FailureReasons"][0]["FailureReason"]
+
+    no_role = f"arn:aws:iam::{ACCOUNT}:role/{unique('none')}"
+    job_id = control.create_job(
+        AccountId=ACCOUNT, Operation={"S3PutObjectTagging": {"TagSet": []}}, Manifest=manifest, Report=NO_REPORT, Priority=1, RoleArn=no_role
+    )["JobId"]
+    job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+    assert job["Status"] == "Failed" and no_role in job["FailureReasons"][0]["FailureReason"]
+
+
+def test_create_job_validation_and_idempotency(control, manifest, batch_role):
+    args = dict(AccountId=ACCOUNT, Manifest=manifest, Report=NO_REPORT, Priority=5, RoleArn=batch_role, ConfirmationRequired=True)
+    with pytest.raises(ClientError) as e:
+        control.create_job(Operation={"S3PutObjectTagging": {"TagSet": []}, "S3DeleteObjectTagging": {}}, **args)
+    assert code(e) == "BadRequestException" and status(e) == 400
+    with pytest.raises(ClientError) as e:
+        control.create_job(Operation={"S3DeleteObjectTagging": {}}, **dict(args, Report={"Enabled": True}))
+    assert code(e) == "BadRequestException"
+
+    token = str(uuid.uuid4())
+    first = control.create_job(Operation={"S3DeleteObjectTagging": {}}, ClientRequestToken=token, **args)["JobId"]
+    again = control.create_job(Operation={"S3DeleteObjectTagging": {}}, ClientRequestToken=token, **args)["JobId"]
+    assert first == again
+    with pytest.raises(ClientError) as e:
+        control.create_job(Operation={"S3DeleteObjectTagging": {}}, ClientRequestToken=token, **dict(args, Priority=6))
+    assert code(e) == "IdempotencyException"
+
+
+def test_list_jobs_filters_and_pages(control, manifest, batch_role):
+    ids = [
+        control.create_job(
+            AccountId=ACCOUNT,
+            ConfirmationRequired=True,
+            Operation={"S3DeleteObjectTagging": {}},
+            Manifest=manifest,
+            Report=NO_REPORT,
+            Priority=i,
+            RoleArn=batch_role,
+        )["JobId"]
+        for i in range(3)
+    ]
+    suspended = control.list_jobs(AccountId=ACCOUNT, JobStatuses=["Suspended"])["Jobs"]
+    listed = [j["JobId"] for j in suspended]
+    assert all(i in listed for i in ids)
+    assert all(j["Status"] == "Suspended" for j in suspended)
+    mine = [j for j in suspended if j["JobId"] in ids]
+    assert mine[0]["Operation"] == "S3DeleteObjectTagging"
+    # Newest first.
+    assert [j["JobId"] for j in mine] == ids[::-1]
+
+    page = control.list_jobs(AccountId=ACCOUNT, MaxResults=1)
+    assert len(page["Jobs"]) == 1 and "NextToken" in page
+    nxt = control.list_jobs(AccountId=ACCOUNT, MaxResults=1, NextToken=page["NextToken"])
+    assert nxt["Jobs"][0]["JobId"] != page["Jobs"][0]["JobId"]
+    assert control.list_jobs(AccountId=ACCOUNT, JobStatuses=["Paused"]).get("Jobs", []) == []
+
+    updated = control.update_job_priority(AccountId=ACCOUNT, JobId=ids[0], Priority=99)
+    assert (updated["JobId"], updated["Priority"]) == (ids[0], 99)
+    assert control.describe_job(AccountId=ACCOUNT, JobId=ids[0])["Job"]["Priority"] == 99
+
+
+def test_job_tagging_and_missing_jobs(control, manifest, batch_role):
+    job_id = control.create_job(
+        AccountId=ACCOUNT,
+        ConfirmationRequired=True,
+        Operation={"S3DeleteObjectTagging": {}},
+        Manifest=manifest,
+        Report=NO_REPORT,
+        Priority=1,
+        RoleArn=batch_role,
+        Tags=[{"Key": "a", "Value": "1"}],
+    )["JobId"]
+    assert control.get_job_tagging(AccountId=ACCOUNT, JobId=job_id)["Tags"] == [{"Key": "a", "Value": "1"}]
+    control.put_job_tagging(AccountId=ACCOUNT, JobId=job_id, Tags=[{"Key": "b", "Value": "2"}])
+    assert control.get_job_tagging(AccountId=ACCOUNT, JobId=job_id)["Tags"] == [{"Key": "b", "Value": "2"}]
+    job_arn = f"arn:aws:s3:{REGION}:{ACCOUNT}:job/{job_id}"
+    assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=job_arn)["Tags"] == [{"Key": "b", "Value": "2"}]
+    control.delete_job_tagging(AccountId=ACCOUNT, JobId=job_id)
+    assert control.get_job_tagging(AccountId=ACCOUNT, JobId=job_id).get("Tags", []) == []
+
+    missing = str(uuid.uuid4())
+    for call, extra in (
+        (control.describe_job, {}),
+        (control.get_job_tagging, {}),
+        (control.update_job_priority, {"Priority": 1}),
+        (control.update_job_status, {"RequestedJobStatus": "Cancelled"}),
+    ):
+        with pytest.raises(ClientError) as e:
+            call(AccountId=ACCOUNT, JobId=missing, **extra)
+        assert code(e) == "NotFoundException", call
+
+
+# ---------------------------------------------------------------- Storage Lens
+
+
+def test_storage_lens_configurations(control):
+    config_id = unique("lens")
+    config = {"Id": config_id, "AccountLevel": {"BucketLevel": {}}, "IsEnabled": True}
+    control.put_storage_lens_configuration(ConfigId=config_id, AccountId=ACCOUNT, StorageLensConfiguration=config, Tags=[{"Key": "k", "Value": "v"}])
+    got = control.get_storage_lens_configuration(ConfigId=config_id, AccountId=ACCOUNT)["StorageLensConfiguration"]
+    assert got["Id"] == config_id and got["IsEnabled"] is True
+    arn = f"arn:aws:s3:{REGION}:{ACCOUNT}:storage-lens/{config_id}"
+    assert got["StorageLensArn"] == arn
+    listed = control.list_storage_lens_configurations(AccountId=ACCOUNT)["StorageLensConfigurationList"]
+    assert {"Id": config_id, "StorageLensArn": arn, "HomeRegion": REGION, "IsEnabled": True} in listed
+    assert control.get_storage_lens_configuration_tagging(ConfigId=config_id, AccountId=ACCOUNT)["Tags"] == [{"Key": "k", "Value": "v"}]
+    control.put_storage_lens_configuration_tagging(ConfigId=config_id, AccountId=ACCOUNT, Tags=[{"Key": "x", "Value": "y"}])
+    assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=arn)["Tags"] == [{"Key": "x", "Value": "y"}]
+    control.delete_storage_lens_configuration_tagging(ConfigId=config_id, AccountId=ACCOUNT)
+    assert control.get_storage_lens_configuration_tagging(ConfigId=config_id, AccountId=ACCOUNT).get("Tags", []) == []
+    control.delete_storage_lens_configuration(ConfigId=config_id, AccountId=ACCOUNT)
+    with pytest.raises(ClientError) as e:
+        control.get_storage_lens_configuration(ConfigId=config_id, AccountId=ACCOUNT)
+    assert code(e) == "NoSuchConfiguration" and status(e) == 404
