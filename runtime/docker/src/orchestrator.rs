@@ -178,6 +178,23 @@ impl Orchestrator {
         &self.instance
     }
 
+    /// The host address containers reach as `simfra.local`, when Simfra runs
+    /// on the engine's host (Docker's `host-gateway`: the default bridge's
+    /// gateway, or `SIMFRA_DOCKER_HOST_GATEWAY`). A server bound to loopback
+    /// only listens here too, so containers reach it. None when Simfra runs
+    /// in a container (containers reach it on the network instead).
+    pub async fn host_gateway_ip(&self) -> Option<std::net::IpAddr> {
+        let target = self.gateway_hosts_entry.strip_prefix(GATEWAY_HOST)?.strip_prefix(':')?;
+        if target != "host-gateway" {
+            return std::env::var("SIMFRA_DOCKER_HOST_GATEWAY").ok().and_then(|a| a.parse().ok());
+        }
+        let bridge = self.docker.inspect_network("bridge", None).await.ok()?;
+        let config = bridge.ipam?.config?;
+        // The engine often leaves the default bridge's gateway out; it takes the subnet's first address.
+        let stated = config.iter().find_map(|c| c.gateway.as_deref()?.parse().ok());
+        stated.or_else(|| config.iter().find_map(|c| first_host(c.subnet.as_deref()?)))
+    }
+
     /// The network containers join unless their spec names another.
     pub fn network(&self) -> &str {
         &self.network
@@ -508,6 +525,15 @@ impl Orchestrator {
     }
 }
 
+/// The first host address of an IPv4 subnet (`172.17.0.0/16` → 172.17.0.1).
+fn first_host(subnet: &str) -> Option<std::net::IpAddr> {
+    let (net, bits) = subnet.split_once('/')?;
+    let net: std::net::Ipv4Addr = net.parse().ok()?;
+    let bits: u32 = bits.parse().ok().filter(|b| *b < 31)?;
+    let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+    Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from((u32::from(net) & mask) + 1)))
+}
+
 fn e_message(e: &BollardError) -> String {
     match e {
         BollardError::DockerResponseServerError { message, .. } => message.trim().to_string(),
@@ -541,5 +567,12 @@ mod tests {
         assert_eq!(split_image("public.ecr.aws/lambda/python:3.11"), ("public.ecr.aws/lambda/python", "3.11"));
         assert_eq!(split_image("localhost:5000/x"), ("localhost:5000/x", "latest"));
         assert_eq!(split_image("localhost:5000/x:1"), ("localhost:5000/x", "1"));
+    }
+
+    #[test]
+    fn first_host_of_a_subnet() {
+        assert_eq!(first_host("172.17.0.0/16"), Some("172.17.0.1".parse().unwrap()));
+        assert_eq!(first_host("10.1.2.64/26"), Some("10.1.2.65".parse().unwrap()));
+        assert_eq!(first_host("fd00::/64"), None);
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! Environment: `SIMFRA_PORT` (default 4599), `SIMFRA_BIND` (default 0.0.0.0,
 //! so containers can reach the gateway), plus the gateway's own settings
-//! (`SIMFRA_DEFAULT_ACCOUNT_ID`, `SIMFRA_DEFAULT_REGION`, …).
+//! (`SIMFRA_DEFAULT_ACCOUNT_ID`, `SIMFRA_DEFAULT_REGION`, …) and Docker's
+//! (`SIMFRA_DOCKER`, `SIMFRA_DOCKER_CLEANUP_ON_START`, `SIMFRA_DOCKER_CLEANUP_ON_SHUTDOWN`:
+//! see simfra-docker).
 
 mod coverage;
 
@@ -92,8 +94,16 @@ fn main() -> std::process::ExitCode {
                 return std::process::ExitCode::FAILURE;
             }
         };
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+        // After the bind: containers of an earlier Simfra on this port are stale now.
+        simfra_docker::init(port).await;
         eprintln!("simfra: {} services on http://{bind}:{port}", gw.registry.services.len());
-        match simfra_gateway::serve(gw, listener).await {
+        if let Some(extra) = container_listener(&bind, port).await {
+            tokio::spawn(simfra_gateway::serve(gw.clone(), extra));
+        }
+        let served = serve_until_shutdown(gw, listener).await;
+        remove_containers().await;
+        match served {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("simfra: {e}");
@@ -101,4 +111,61 @@ fn main() -> std::process::ExitCode {
             }
         }
     })
+}
+
+/// A server bound to loopback only (`SIMFRA_BIND=127.0.0.1`) is out of its
+/// containers' reach: it also listens on the host address they reach as
+/// `simfra.local` (the Docker bridge's gateway), which only this host and its
+/// containers can reach.
+async fn container_listener(bind: &str, port: u16) -> Option<tokio::net::TcpListener> {
+    let loopback = bind == "localhost" || bind.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        return None;
+    }
+    let ip = simfra_docker::get()?.host_gateway_ip().await?;
+    match tokio::net::TcpListener::bind((ip, port)).await {
+        Ok(l) => {
+            eprintln!("simfra: also on http://{ip}:{port} for containers");
+            Some(l)
+        }
+        Err(e) => {
+            eprintln!("simfra: containers cannot reach Simfra: listening on {ip}:{port} failed: {e}");
+            None
+        }
+    }
+}
+
+/// How long the graceful shutdown waits for open requests after a signal.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves until SIGINT/SIGTERM. On the signal, long polls are told to answer
+/// and Simfra's containers are removed at once (their open requests end with
+/// them); requests still open after the grace period are abandoned.
+async fn serve_until_shutdown(gw: std::sync::Arc<Gateway>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let mut on_signal = tokio::spawn(async {
+        simfra_gateway::shutdown_signal().await;
+        simfra_docker::control::begin_shutdown();
+        remove_containers().await;
+    });
+    tokio::select! {
+        served = simfra_gateway::serve(gw, listener) => served,
+        _ = async {
+            let _ = (&mut on_signal).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            eprintln!("simfra: requests still open {} s after the shutdown signal were abandoned", SHUTDOWN_GRACE.as_secs());
+            Ok(())
+        }
+    }
+}
+
+/// Removes this process's containers when `SIMFRA_DOCKER_CLEANUP_ON_SHUTDOWN` (default true); once.
+async fn remove_containers() {
+    static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        if let Some(docker) = simfra_docker::get().filter(|d| d.cleanup_on_shutdown()) {
+            docker.cleanup().await;
+        }
+    })
+    .await;
 }
