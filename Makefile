@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export SIMFRA_MODELS_DIR ?= $(abspath ../shared/aws-models)
 
-.PHONY: generate generate-check build run test bench coverage
+.PHONY: generate generate-check build run test bench coverage images
 
 ## Regenerate generated/ from the pinned models (../shared/aws-models).
 generate:
@@ -22,6 +22,11 @@ run:
 ## Rewrite the README's coverage table and COVERAGE.md from what the server serves.
 coverage:
 	cargo run -q -p simfra -- coverage
+
+## Local Lambda runtime images (Python 3.11, Node.js 18, provided) built from
+## Debian packages: no image registry needed. Skips images that are up to date.
+images:
+	bash images/build.sh
 
 ## Everything: unit tests, protocol conformance, end-to-end tests with real clients.
 test:
