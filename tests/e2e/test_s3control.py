@@ -254,12 +254,24 @@ def test_another_accounts_access_points_are_not_tagged_here(control, make_client
 # ---------------------------------------------------------------- Batch Operations jobs
 
 
+BATCH_TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+
 @pytest.fixture(scope="module")
 def batch_role(make_client):
+    """A role Batch Operations may assume, allowed to read and write objects."""
     iam = make_client("iam")
     name = unique("batch")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(BATCH_TRUST))["Role"]["Arn"]
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}]}
+    iam.put_role_policy(RoleName=name, PolicyName="objects", PolicyDocument=json.dumps(allow))
+    return arn
+
+
+@pytest.fixture(scope="module")
+def powerless_role(make_client):
+    """A role Batch Operations may assume, allowed nothing."""
+    return make_client("iam").create_role(RoleName=unique("powerless"), AssumeRolePolicyDocument=json.dumps(BATCH_TRUST))["Role"]["Arn"]
 
 
 @pytest.fixture
@@ -306,6 +318,29 @@ def test_copy_job_runs_and_reports(control, s3, bucket, manifest, batch_role):
     results = s3.get_object(Bucket=target, Key=report_manifest["Results"][0]["Key"])["Body"].read().decode()
     assert f"{bucket},data/a.txt,,succeeded,200" in results
     assert f"{bucket},data/missing.txt,,failed,404,NoSuchKey" in results
+
+
+def test_copy_tasks_are_authorized_as_the_jobs_role(control, s3, manifest, powerless_role):
+    target = unique("target")
+    s3.create_bucket(Bucket=target)
+    report = {"Bucket": f"arn:aws:s3:::{target}", "Format": "Report_CSV_20180820", "Enabled": True, "ReportScope": "FailedTasksOnly"}
+    job_id = control.create_job(
+        AccountId=ACCOUNT,
+        Operation={"S3PutObjectCopy": {"TargetResource": f"arn:aws:s3:::{target}"}},
+        Manifest=manifest,
+        Report=report,
+        Priority=1,
+        RoleArn=powerless_role,
+    )["JobId"]
+    job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+    assert job["Status"] == "Complete"
+    assert job["ProgressSummary"]["NumberOfTasksSucceeded"] == 0 and job["ProgressSummary"]["NumberOfTasksFailed"] == 3
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=target, Key="data/a.txt")
+    assert code(e) == "NoSuchKey"
+    report_manifest = json.loads(s3.get_object(Bucket=target, Key=f"job-{job_id}/manifest.json")["Body"].read())
+    results = s3.get_object(Bucket=target, Key=report_manifest["Results"][0]["Key"])["Body"].read().decode()
+    assert results.count(",failed,403,AccessDenied,") == 3
 
 
 def test_jobs_simfra_does_not_run_fail_saying_so(control, manifest, batch_role):
@@ -471,3 +506,78 @@ def test_storage_lens_configurations(control):
     with pytest.raises(ClientError) as e:
         control.get_storage_lens_configuration(ConfigId=config_id, AccountId=ACCOUNT)
     assert code(e) == "NoSuchConfiguration" and status(e) == 404
+
+
+# ---------------------------------------------------------------- Multi-Region Access Points
+
+
+def operation(control, token):
+    return control.describe_multi_region_access_point_operation(AccountId=ACCOUNT, RequestTokenARN=token)["AsyncOperation"]
+
+
+def test_multi_region_access_point_lifecycle(control, bucket):
+    name = unique("mrap")
+    token = control.create_multi_region_access_point(
+        AccountId=ACCOUNT, ClientToken=str(uuid.uuid4()), Details={"Name": name, "Regions": [{"Bucket": bucket}]}
+    )["RequestTokenARN"]
+    assert token.startswith(f"arn:aws:s3:us-west-2:{ACCOUNT}:async-request/mrap/create/")
+    op = operation(control, token)
+    assert op["Operation"] == "CreateMultiRegionAccessPoint" and op["RequestStatus"] == "SUCCEEDED"
+    assert op["RequestParameters"]["CreateMultiRegionAccessPointRequest"]["Name"] == name
+
+    mrap = control.get_multi_region_access_point(AccountId=ACCOUNT, Name=name)["AccessPoint"]
+    assert mrap["Status"] == "READY" and mrap["Alias"].endswith(".mrap")
+    assert mrap["Regions"] == [{"Bucket": bucket, "Region": REGION, "BucketAccountId": ACCOUNT}]
+    assert mrap["PublicAccessBlock"]["BlockPublicPolicy"] is True
+    assert name in [m["Name"] for m in control.list_multi_region_access_points(AccountId=ACCOUNT)["AccessPoints"]]
+
+    arn = f"arn:aws:s3::{ACCOUNT}:accesspoint/{mrap['Alias']}"
+    # The pinned model's pattern for Mrap admits no `/`: routes are asked for by alias.
+    alias = mrap["Alias"]
+    routes = control.get_multi_region_access_point_routes(AccountId=ACCOUNT, Mrap=alias)
+    assert routes["Routes"] == [{"Bucket": bucket, "Region": REGION, "TrafficDialPercentage": 100}]
+    control.submit_multi_region_access_point_routes(AccountId=ACCOUNT, Mrap=alias, RouteUpdates=[{"Bucket": bucket, "TrafficDialPercentage": 0}])
+    assert control.get_multi_region_access_point_routes(AccountId=ACCOUNT, Mrap=alias)["Routes"][0]["TrafficDialPercentage"] == 0
+    with pytest.raises(ClientError) as e:
+        control.submit_multi_region_access_point_routes(AccountId=ACCOUNT, Mrap=alias, RouteUpdates=[{"Bucket": bucket, "TrafficDialPercentage": 50}])
+    assert code(e) == "InvalidRequest" and status(e) == 400
+
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{arn}/object/*"}]}
+    token = control.put_multi_region_access_point_policy(
+        AccountId=ACCOUNT, ClientToken=str(uuid.uuid4()), Details={"Name": name, "Policy": json.dumps(policy)}
+    )["RequestTokenARN"]
+    assert operation(control, token)["RequestStatus"] == "SUCCEEDED"
+    got = control.get_multi_region_access_point_policy(AccountId=ACCOUNT, Name=name)["Policy"]
+    assert json.loads(got["Established"]["Policy"]) == policy
+    assert control.get_multi_region_access_point_policy_status(AccountId=ACCOUNT, Name=name)["Established"] == {"IsPublic": True}
+
+    token = control.delete_multi_region_access_point(AccountId=ACCOUNT, ClientToken=str(uuid.uuid4()), Details={"Name": name})["RequestTokenARN"]
+    assert operation(control, token)["RequestStatus"] == "SUCCEEDED"
+    with pytest.raises(ClientError) as e:
+        control.get_multi_region_access_point(AccountId=ACCOUNT, Name=name)
+    assert code(e) == "NoSuchMultiRegionAccessPoint" and status(e) == 404
+
+
+def test_multi_region_access_point_failures_are_the_operations(control, bucket):
+    missing = unique("nobucket")
+    client_token = str(uuid.uuid4())
+    details = {"Name": unique("mrap"), "Regions": [{"Bucket": missing}]}
+    token = control.create_multi_region_access_point(AccountId=ACCOUNT, ClientToken=client_token, Details=details)["RequestTokenARN"]
+    op = operation(control, token)
+    assert op["RequestStatus"] == "FAILED"
+    assert op["ResponseDetails"]["ErrorDetails"]["Code"] == "NoSuchBucket"
+    # The same client token is the same request.
+    assert control.create_multi_region_access_point(AccountId=ACCOUNT, ClientToken=client_token, Details=details)["RequestTokenARN"] == token
+    with pytest.raises(ClientError) as e:
+        control.get_multi_region_access_point(AccountId=ACCOUNT, Name=details["Name"])
+    assert code(e) == "NoSuchMultiRegionAccessPoint"
+
+    name = unique("mrap")
+    control.create_multi_region_access_point(AccountId=ACCOUNT, ClientToken=str(uuid.uuid4()), Details={"Name": name, "Regions": [{"Bucket": bucket}]})
+    token = control.create_multi_region_access_point(AccountId=ACCOUNT, ClientToken=str(uuid.uuid4()), Details={"Name": name, "Regions": [{"Bucket": bucket}]})[
+        "RequestTokenARN"
+    ]
+    assert operation(control, token)["ResponseDetails"]["ErrorDetails"]["Code"] == "AccessPointAlreadyOwnedByYou"
+    with pytest.raises(ClientError) as e:
+        control.create_multi_region_access_point(AccountId=ACCOUNT, ClientToken=str(uuid.uuid4()), Details={"Name": "Bad_Name", "Regions": [{"Bucket": bucket}]})
+    assert status(e) == 400

@@ -7,7 +7,7 @@
 //! [`access_point_by_alias`] (the `…-s3alias` name that stands for a bucket).
 
 use crate::public_access_block::{configuration_of, settings_of, Settings};
-use crate::{link::s3, state, tags_of, Data, TagSet};
+use crate::{link::s3, state, Data, TagSet};
 use simfra_gen_s3_control::types::*;
 use simfra_model::{RequestContext, ServiceError, Timestamp};
 use std::collections::HashMap;
@@ -345,7 +345,7 @@ pub(crate) fn facts(account: &str, region: &str, name: &str) -> Option<simfra_id
     let data = scope.lock();
     let ap = data.access_points.get(name)?;
     let policy = ap.policy.as_deref().and_then(|p| simfra_policy::parse(p).ok()).map(std::sync::Arc::new);
-    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy, tags: tags_of(&ap.tags) })
+    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy, tags: ap.tags.clone() })
 }
 
 #[cfg(test)]

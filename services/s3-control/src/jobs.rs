@@ -11,7 +11,7 @@
 //! with a failure reason saying Simfra does not run them: they never claim
 //! work that was not done.
 
-use crate::{link::s3, state, tags_of, Data, TagSet};
+use crate::{link::s3, state, Data, TagSet};
 use simfra_gen_s3_control::types::*;
 use simfra_model::{Bytes, RequestContext, ServiceError, Timestamp};
 use std::collections::BTreeMap;
@@ -230,62 +230,6 @@ impl Job {
         self.finish(JobStatus::Failed);
     }
 
-    /// Runs a Ready job to its end.
-    fn run(&mut self, id: &str) {
-        let Some(copy) = self.request.operation.s3_put_object_copy.clone() else {
-            let op = operation_name(&self.request.operation).map(|o| o.as_str().to_string()).unwrap_or_default();
-            self.fail(failure("NotImplemented", format!("Simfra does not run S3 Batch Operations jobs of operation {op}; only S3PutObjectCopy jobs run")));
-            return;
-        };
-        let target = copy.target_resource.as_deref().and_then(bucket_of_arn).unwrap_or_default().to_string();
-        let prefix = copy.target_key_prefix.as_deref().unwrap_or("").trim_end_matches('/').to_string();
-        let mut results = Vec::new();
-        for (bucket, key) in self.tasks.clone() {
-            let dest = if prefix.is_empty() { key.clone() } else { format!("{prefix}/{key}") };
-            let outcome = match (s3().get_object)(&bucket, &key) {
-                None => Err((404, "NoSuchKey", "The specified key does not exist.".to_string())),
-                Some(body) => (s3().put_object)(&target, &dest, body, None).map_err(|e| (e.status, "", e.message.unwrap_or_default())),
-            };
-            match &outcome {
-                Ok(_) => self.succeeded += 1,
-                Err(_) => self.failed += 1,
-            }
-            results.push((bucket, key, outcome));
-        }
-        self.write_report(id, &results);
-        self.finish(JobStatus::Complete);
-    }
-
-    /// The completion report: `<prefix>/job-<id>/results/<name>.csv` with a
-    /// row per task, and `manifest.json` naming it, as AWS writes them.
-    fn write_report(&self, id: &str, results: &[(String, String, Result<String, (u16, &str, String)>)]) {
-        let r = &self.request.report;
-        let Some(bucket) = r.bucket.as_deref().and_then(bucket_of_arn).filter(|_| r.enabled) else { return };
-        let failed_only = r.report_scope == Some(JobReportScope::FailedTasksOnly);
-        let base = match r.prefix.as_deref().map(|p| p.trim_end_matches('/')) {
-            Some(p) if !p.is_empty() => format!("{p}/job-{id}"),
-            _ => format!("job-{id}"),
-        };
-        let mut csv = String::new();
-        for (b, k, outcome) in results {
-            let row = match outcome {
-                Ok(_) if failed_only => continue,
-                Ok(_) => format!("{b},{k},,succeeded,200,,Successful\n"),
-                Err((status, code, message)) => format!("{b},{k},,failed,{status},{code},{message}\n"),
-            };
-            csv.push_str(&row);
-        }
-        let results_key = format!("{base}/results/{}.csv", simfra_identity::ids::random_hex(20));
-        let _ = (s3().put_object)(bucket, &results_key, Bytes::from(csv), Some("text/csv"));
-        let manifest = serde_json::json!({
-            "Format": "Report_CSV_20180820",
-            "ReportCreationDate": iso8601(Timestamp::now().secs),
-            "Results": [{"TaskExecutionStatus": if failed_only { "failed" } else { "all" }, "Bucket": bucket, "Key": results_key}],
-            "ReportSchema": "Bucket, Key, VersionId, TaskStatus, HTTPStatusCode, ErrorCode, ResultMessage",
-        });
-        let _ = (s3().put_object)(bucket, &format!("{base}/manifest.json"), Bytes::from(manifest.to_string()), Some("application/json"));
-    }
-
     fn progress(&self) -> JobProgressSummary {
         JobProgressSummary {
             total_number_of_tasks: Some(self.tasks.len() as i64),
@@ -294,6 +238,118 @@ impl Job {
             timers: Some(JobTimers { elapsed_time_in_active_seconds: Some(0) }),
         }
     }
+
+    /// Records how a run ended.
+    fn apply(&mut self, ran: Ran) {
+        match ran {
+            Ran::Complete { succeeded, failed } => {
+                self.succeeded = succeeded;
+                self.failed = failed;
+                self.finish(JobStatus::Complete);
+            }
+            Ran::Failed(why) => self.fail(why),
+        }
+    }
+}
+
+/// How a run ended.
+enum Ran {
+    Complete { succeeded: i64, failed: i64 },
+    Failed(JobFailure),
+}
+
+/// A task's failure: HTTP status, error code, message.
+type TaskError = (u16, String, String);
+
+/// Whether Simfra enforces IAM (`SIMFRA_IAM`, `enforce` by default): then
+/// each task is authorized as the job's role, as on AWS.
+fn iam_enforced() -> bool {
+    use simfra_identity::authorize::IamMode;
+    IamMode::parse(&std::env::var("SIMFRA_IAM").unwrap_or_default()).unwrap_or(IamMode::Enforce) == IamMode::Enforce
+}
+
+/// Batch Operations' session of the job's role (it assumes the role to do the work).
+fn role_session(role_arn: &str) -> Option<simfra_identity::credentials::Credential> {
+    use simfra_identity::credentials::{credentials, issue_role_session, RoleSessionSpec};
+    let (account, name) = simfra_identity::iam::role_of_arn(role_arn)?;
+    let role = simfra_identity::iam::role(account, name)?;
+    let now = Timestamp::now().secs;
+    let spec = RoleSessionSpec {
+        session_name: "s3-batch-operations".into(),
+        issued_at: now,
+        expires_at: now + 3600,
+        session_policies: Vec::new(),
+        session_tags: Vec::new(),
+        source_identity: None,
+    };
+    let keys = issue_role_session(account, &role, spec);
+    credentials().lookup(&keys.access_key_id)
+}
+
+/// Runs a Ready job (outside the state lock: it reads and writes S3).
+fn run(id: &str, region: &str, request: &CreateJobRequest, tasks: &[(String, String)]) -> Ran {
+    let Some(copy) = &request.operation.s3_put_object_copy else {
+        let op = operation_name(&request.operation).map(|o| o.as_str().to_string()).unwrap_or_default();
+        return Ran::Failed(failure("NotImplemented", format!("Simfra does not run S3 Batch Operations jobs of operation {op}; only S3PutObjectCopy jobs run")));
+    };
+    let target = copy.target_resource.as_deref().and_then(bucket_of_arn).unwrap_or_default();
+    let prefix = copy.target_key_prefix.as_deref().unwrap_or("").trim_end_matches('/');
+    let session = if iam_enforced() { role_session(&request.role_arn) } else { None };
+    let facts = simfra_identity::authorize::RequestFacts { region: region.to_string(), now: Timestamp::now().secs, ..Default::default() };
+    let mut results = Vec::new();
+    let (mut succeeded, mut failed) = (0, 0);
+    for (bucket, key) in tasks {
+        let dest = if prefix.is_empty() { key.clone() } else { format!("{prefix}/{key}") };
+        let needs = [
+            simfra_identity::actions::Required { action: "s3:GetObject".into(), resource: format!("arn:aws:s3:::{bucket}/{key}"), context: Vec::new() },
+            simfra_identity::actions::Required { action: "s3:PutObject".into(), resource: format!("arn:aws:s3:::{target}/{dest}"), context: Vec::new() },
+        ];
+        let allowed = session.as_ref().is_none_or(|cred| simfra_identity::authorize::authorize(cred, &needs, &facts).is_ok());
+        let outcome: Result<(), TaskError> = if !allowed {
+            Err((403, "AccessDenied".into(), "Access Denied".into()))
+        } else {
+            match (s3().get_object)(bucket, key) {
+                None => Err((404, "NoSuchKey".into(), "The specified key does not exist.".into())),
+                Some(body) => (s3().put_object)(target, &dest, body, None).map(|_| ()).map_err(|e| (e.status, e.code, e.message.unwrap_or_default())),
+            }
+        };
+        if outcome.is_ok() {
+            succeeded += 1;
+        } else {
+            failed += 1;
+        }
+        results.push((bucket.clone(), key.clone(), outcome));
+    }
+    write_report(id, &request.report, &results);
+    Ran::Complete { succeeded, failed }
+}
+
+/// The completion report: `<prefix>/job-<id>/results/<name>.csv` with a
+/// row per task, and `manifest.json` naming it, as AWS writes them.
+fn write_report(id: &str, r: &JobReport, results: &[(String, String, Result<(), TaskError>)]) {
+    let Some(bucket) = r.bucket.as_deref().and_then(bucket_of_arn).filter(|_| r.enabled) else { return };
+    let failed_only = r.report_scope == Some(JobReportScope::FailedTasksOnly);
+    let base = match r.prefix.as_deref().map(|p| p.trim_end_matches('/')) {
+        Some(p) if !p.is_empty() => format!("{p}/job-{id}"),
+        _ => format!("job-{id}"),
+    };
+    let mut csv = String::new();
+    for (b, k, outcome) in results {
+        match outcome {
+            Ok(()) if failed_only => continue,
+            Ok(()) => csv.push_str(&format!("{b},{k},,succeeded,200,,Successful\n")),
+            Err((status, code, message)) => csv.push_str(&format!("{b},{k},,failed,{status},{code},{message}\n")),
+        }
+    }
+    let results_key = format!("{base}/results/{}.csv", simfra_identity::ids::random_hex(20));
+    let _ = (s3().put_object)(bucket, &results_key, Bytes::from(csv), Some("text/csv"));
+    let manifest = serde_json::json!({
+        "Format": "Report_CSV_20180820",
+        "ReportCreationDate": iso8601(Timestamp::now().secs),
+        "Results": [{"TaskExecutionStatus": if failed_only { "failed" } else { "all" }, "Bucket": bucket, "Key": results_key}],
+        "ReportSchema": "Bucket, Key, VersionId, TaskStatus, HTTPStatusCode, ErrorCode, ResultMessage",
+    });
+    let _ = (s3().put_object)(bucket, &format!("{base}/manifest.json"), Bytes::from(manifest.to_string()), Some("application/json"));
 }
 
 pub(crate) fn create(ctx: &RequestContext, mut input: CreateJobRequest) -> Result<String, ServiceError> {
@@ -314,7 +370,7 @@ pub(crate) fn create(ctx: &RequestContext, mut input: CreateJobRequest) -> Resul
     let id = simfra_identity::ids::uuid();
     let seq = data.jobs.next_seq;
     data.jobs.next_seq += 1;
-    let mut job = Job {
+    let job = Job {
         seq,
         request: input,
         status: JobStatus::New,
@@ -328,19 +384,33 @@ pub(crate) fn create(ctx: &RequestContext, mut input: CreateJobRequest) -> Resul
         failed: 0,
         tags,
     };
-    match prepare(&job.request) {
-        Err(why) => job.fail(why),
-        Ok(tasks) => {
-            job.tasks = tasks;
-            if job.request.confirmation_required == Some(true) {
-                job.status = JobStatus::Suspended;
-                job.suspended = Some((Timestamp::now(), "AwaitingConfirmation".into()));
-            } else {
-                job.run(&id);
+    let request = job.request.clone();
+    data.jobs.by_id.insert(id.clone(), job);
+    drop(data);
+
+    // Preparing and running read and write S3: outside the lock.
+    let prepared = prepare(&request);
+    let ran = match &prepared {
+        Ok(tasks) if request.confirmation_required != Some(true) => Some(run(&id, &ctx.region, &request, tasks)),
+        _ => None,
+    };
+    let mut data = scope.lock();
+    // A job cancelled while it was being prepared stays cancelled.
+    if let Some(job) = data.jobs.by_id.get_mut(&id).filter(|j| j.status == JobStatus::New) {
+        match prepared {
+            Err(why) => job.fail(why),
+            Ok(tasks) => {
+                job.tasks = tasks;
+                match ran {
+                    Some(ran) => job.apply(ran),
+                    None => {
+                        job.status = JobStatus::Suspended;
+                        job.suspended = Some((Timestamp::now(), "AwaitingConfirmation".into()));
+                    }
+                }
             }
         }
     }
-    data.jobs.by_id.insert(id.clone(), job);
     Ok(id)
 }
 
@@ -427,7 +497,7 @@ pub(crate) fn set_priority(ctx: &RequestContext, id: &str, priority: i32) -> Res
 /// ends any job that has not ended. Anything else is a `JobStatusException`.
 pub(crate) fn update_status(ctx: &RequestContext, input: &UpdateJobStatusRequest) -> Result<UpdateJobStatusResult, ServiceError> {
     let id = input.job_id.clone();
-    with_job(ctx, &input.job_id, |job| {
+    let confirmed = with_job(ctx, &id, |job| {
         let refuse = |job: &Job| {
             let mut e: ServiceError = JobStatusException { message: None }.into();
             e.message = Some(format!("Job {id} is in status {} and cannot be moved to {}", job.status.as_str(), input.requested_job_status.as_str()));
@@ -437,14 +507,27 @@ pub(crate) fn update_status(ctx: &RequestContext, input: &UpdateJobStatusRequest
             (RequestedJobStatus::Ready, JobStatus::Suspended) => {
                 job.status = JobStatus::Ready;
                 job.status_update_reason = input.status_update_reason.clone();
-                job.run(&id);
+                Ok(Some((job.request.clone(), job.tasks.clone())))
             }
             (RequestedJobStatus::Cancelled, s) if !is_terminal(s) => {
                 job.status_update_reason = input.status_update_reason.clone();
                 job.finish(JobStatus::Cancelled);
+                Ok(None)
             }
-            _ => return Err(refuse(job)),
+            _ => Err(refuse(job)),
         }
+    })?;
+    // A confirmed job runs now (outside the lock); a cancellation landed meanwhile wins.
+    if let Some((request, tasks)) = confirmed {
+        let ran = run(&id, &ctx.region, &request, &tasks);
+        with_job(ctx, &id, |job| {
+            if job.status == JobStatus::Ready {
+                job.apply(ran);
+            }
+            Ok(())
+        })?;
+    }
+    with_job(ctx, &id, |job| {
         Ok(UpdateJobStatusResult { job_id: Some(id.clone()), status: Some(job.status.clone()), status_update_reason: job.status_update_reason.clone() })
     })
 }
@@ -468,7 +551,7 @@ pub(crate) fn facts(account: &str, region: &str, id: &str) -> Option<simfra_iden
     let scope = state().all().into_iter().find(|((a, r), _)| a == account && r == region)?.1;
     let data = scope.lock();
     let job = data.jobs.by_id.get(id)?;
-    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy: None, tags: tags_of(&job.tags) })
+    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy: None, tags: job.tags.clone() })
 }
 
 #[cfg(test)]

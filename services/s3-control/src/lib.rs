@@ -1,6 +1,7 @@
 //! Amazon S3 Control: the account's Block Public Access settings, access
-//! points (policies, aliases, network origin), tags of S3 resources,
-//! S3 Batch Operations jobs and Storage Lens configurations.
+//! points (policies, aliases, network origin), Multi-Region Access Points,
+//! tags of S3 resources, S3 Batch Operations jobs and Storage Lens
+//! configurations.
 //!
 //! In-process API for S3 (which depends on this crate):
 //! - [`account_public_access_block`]: the account's four Block Public Access flags;
@@ -9,6 +10,8 @@
 //! - [`resource_facts`]: IAM's view of access points, jobs and Storage Lens
 //!   configurations (`arn:aws:s3:<region>:<account>:…`), for S3 to answer
 //!   beside its buckets under the one `s3` ARN service IAM knows;
+//! - [`multi_region_access_point`]: the buckets (regions, traffic dials)
+//!   behind a Multi-Region Access Point alias;
 //! - [`policy_is_public`]: AWS's "is this resource policy public" test.
 //!
 //! This crate reaches S3 through the [`S3Link`] the server gives [`handler`].
@@ -16,12 +19,14 @@
 mod access_points;
 mod jobs;
 mod link;
+mod multi_region;
 mod public_access_block;
 mod storage_lens;
 mod tagging;
 
 pub use access_points::{access_point, access_point_by_alias, policy_is_public, AccessPointInfo};
 pub use link::{BucketRef, S3Link};
+pub use multi_region::multi_region_access_point;
 pub use public_access_block::account_public_access_block;
 
 use simfra_gen_s3_control::types::*;
@@ -33,10 +38,6 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// Tags in the order they were set.
 pub(crate) type TagSet = Vec<(String, String)>;
-
-pub(crate) fn tags_of(t: &TagSet) -> Vec<(String, String)> {
-    t.clone()
-}
 
 /// One account's S3 Control resources in one region.
 #[derive(Default)]
@@ -106,29 +107,39 @@ impl S3ControlApi for S3Control {
         &[
             "CreateAccessPoint",
             "CreateJob",
+            "CreateMultiRegionAccessPoint",
             "DeleteAccessPoint",
             "DeleteAccessPointPolicy",
             "DeleteJobTagging",
+            "DeleteMultiRegionAccessPoint",
             "DeletePublicAccessBlock",
             "DeleteStorageLensConfiguration",
             "DeleteStorageLensConfigurationTagging",
             "DescribeJob",
+            "DescribeMultiRegionAccessPointOperation",
             "GetAccessPoint",
             "GetAccessPointPolicy",
             "GetAccessPointPolicyStatus",
             "GetJobTagging",
+            "GetMultiRegionAccessPoint",
+            "GetMultiRegionAccessPointPolicy",
+            "GetMultiRegionAccessPointPolicyStatus",
+            "GetMultiRegionAccessPointRoutes",
             "GetPublicAccessBlock",
             "GetStorageLensConfiguration",
             "GetStorageLensConfigurationTagging",
             "ListAccessPoints",
             "ListJobs",
+            "ListMultiRegionAccessPoints",
             "ListStorageLensConfigurations",
             "ListTagsForResource",
             "PutAccessPointPolicy",
             "PutJobTagging",
+            "PutMultiRegionAccessPointPolicy",
             "PutPublicAccessBlock",
             "PutStorageLensConfiguration",
             "PutStorageLensConfigurationTagging",
+            "SubmitMultiRegionAccessPointRoutes",
             "TagResource",
             "UntagResource",
             "UpdateJobPriority",
@@ -200,6 +211,100 @@ impl S3ControlApi for S3Control {
         check_account(ctx, &input.account_id)?;
         let public = access_points::policy_status(ctx, &input.name)?;
         Ok(GetAccessPointPolicyStatusResult { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
+    }
+
+    // ---------------------------------------------------------------- Multi-Region Access Points
+
+    async fn create_multi_region_access_point(
+        &self,
+        ctx: &RequestContext,
+        input: CreateMultiRegionAccessPointRequest,
+    ) -> Result<CreateMultiRegionAccessPointResult, CreateMultiRegionAccessPointError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(CreateMultiRegionAccessPointResult { request_token_arn: Some(multi_region::create(ctx, input)?) })
+    }
+
+    async fn delete_multi_region_access_point(
+        &self,
+        ctx: &RequestContext,
+        input: DeleteMultiRegionAccessPointRequest,
+    ) -> Result<DeleteMultiRegionAccessPointResult, DeleteMultiRegionAccessPointError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(DeleteMultiRegionAccessPointResult { request_token_arn: Some(multi_region::delete(ctx, input)) })
+    }
+
+    async fn put_multi_region_access_point_policy(
+        &self,
+        ctx: &RequestContext,
+        input: PutMultiRegionAccessPointPolicyRequest,
+    ) -> Result<PutMultiRegionAccessPointPolicyResult, PutMultiRegionAccessPointPolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(PutMultiRegionAccessPointPolicyResult { request_token_arn: Some(multi_region::put_policy(ctx, input)?) })
+    }
+
+    async fn describe_multi_region_access_point_operation(
+        &self,
+        ctx: &RequestContext,
+        input: DescribeMultiRegionAccessPointOperationRequest,
+    ) -> Result<DescribeMultiRegionAccessPointOperationResult, DescribeMultiRegionAccessPointOperationError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(DescribeMultiRegionAccessPointOperationResult { async_operation: Some(multi_region::describe_operation(ctx, &input.request_token_arn)?) })
+    }
+
+    async fn get_multi_region_access_point(
+        &self,
+        ctx: &RequestContext,
+        input: GetMultiRegionAccessPointRequest,
+    ) -> Result<GetMultiRegionAccessPointResult, GetMultiRegionAccessPointError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetMultiRegionAccessPointResult { access_point: Some(multi_region::get(ctx, &input.name)?) })
+    }
+
+    async fn list_multi_region_access_points(
+        &self,
+        ctx: &RequestContext,
+        input: ListMultiRegionAccessPointsRequest,
+    ) -> Result<ListMultiRegionAccessPointsResult, ListMultiRegionAccessPointsError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(multi_region::list(ctx, &input))
+    }
+
+    async fn get_multi_region_access_point_policy(
+        &self,
+        ctx: &RequestContext,
+        input: GetMultiRegionAccessPointPolicyRequest,
+    ) -> Result<GetMultiRegionAccessPointPolicyResult, GetMultiRegionAccessPointPolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetMultiRegionAccessPointPolicyResult { policy: Some(multi_region::get_policy(ctx, &input.name)?) })
+    }
+
+    async fn get_multi_region_access_point_policy_status(
+        &self,
+        ctx: &RequestContext,
+        input: GetMultiRegionAccessPointPolicyStatusRequest,
+    ) -> Result<GetMultiRegionAccessPointPolicyStatusResult, GetMultiRegionAccessPointPolicyStatusError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetMultiRegionAccessPointPolicyStatusResult { established: Some(multi_region::policy_status(ctx, &input.name)?) })
+    }
+
+    async fn get_multi_region_access_point_routes(
+        &self,
+        ctx: &RequestContext,
+        input: GetMultiRegionAccessPointRoutesRequest,
+    ) -> Result<GetMultiRegionAccessPointRoutesResult, GetMultiRegionAccessPointRoutesError> {
+        check_account(ctx, &input.account_id)?;
+        let routes = multi_region::routes(ctx, &input.mrap)?;
+        Ok(GetMultiRegionAccessPointRoutesResult { mrap: Some(input.mrap), routes: Some(routes) })
+    }
+
+    async fn submit_multi_region_access_point_routes(
+        &self,
+        ctx: &RequestContext,
+        input: SubmitMultiRegionAccessPointRoutesRequest,
+    ) -> Result<SubmitMultiRegionAccessPointRoutesResult, SubmitMultiRegionAccessPointRoutesError> {
+        check_account(ctx, &input.account_id)?;
+        multi_region::submit_routes(ctx, &input.mrap, &input.route_updates)?;
+        Ok(SubmitMultiRegionAccessPointRoutesResult {})
     }
 
     // ---------------------------------------------------------------- tags of S3 resources

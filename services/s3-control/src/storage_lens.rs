@@ -2,7 +2,7 @@
 //! their ARN and tags. (Simfra computes no Storage Lens metrics; a
 //! configuration's data export receives nothing.)
 
-use crate::{state, tags_of, Data, TagSet};
+use crate::{state, Data, TagSet};
 use simfra_gen_s3_control::types::*;
 use simfra_model::{RequestContext, ServiceError};
 
@@ -87,5 +87,5 @@ pub(crate) fn facts(account: &str, region: &str, id: &str) -> Option<simfra_iden
     let scope = state().all().into_iter().find(|((a, r), _)| a == account && r == region)?.1;
     let data = scope.lock();
     let c = data.storage_lens.get(id)?;
-    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy: None, tags: tags_of(&c.tags) })
+    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy: None, tags: c.tags.clone() })
 }
