@@ -435,19 +435,31 @@ def test_container_reaches_simfra_through_the_control_api(server, images):
 
 
 def test_logs_stop_and_running(server, images):
-    status, body, _ = run(server, name=unique("logs"), cmd=["/bin/sh", "-c", "echo out-line; echo err-line >&2; exec sleep 300"])
+    script = "echo out-line; echo err-line >&2; sleep 2; echo later-line; exec sleep 300"
+    status, body, _ = run(server, name=unique("logs"), cmd=["/bin/sh", "-c", script])
     assert status == 200, body
     cid = body["id"]
     try:
         assert server.call("GET", f"/_internal/test/running?id={cid}")[1] == {"running": True}
+        assert server.call("GET", f"/_internal/test/exit-code?id={cid}")[1] == {"exit_code": None}
         deadline = time.monotonic() + 10
         logs = ""
         while "err-line" not in logs and time.monotonic() < deadline:
             logs = server.call("GET", f"/_internal/test/logs?id={cid}&tail=10")[1]["logs"]
             time.sleep(0.2)
         assert "out-line" in logs and "err-line" in logs
+        # Output since a moment: the line written after it, without Docker's timestamps.
+        moment_ms = int(time.time() * 1000)
+        deadline = time.monotonic() + 10
+        while "later-line" not in logs and time.monotonic() < deadline:
+            logs = server.call("GET", f"/_internal/test/logs-since?id={cid}&since_ms={moment_ms}")[1]["logs"]
+            time.sleep(0.2)
+        assert logs == "later-line\n"
         assert server.call("POST", f"/_internal/test/stop?id={cid}")[0] == 200
         assert server.call("GET", f"/_internal/test/running?id={cid}")[1] == {"running": False}
+        # As PID 1 sleep has no SIGTERM handler, so the kernel ignores the signal: SIGKILL
+        # after the stop timeout ends it (128 + 9).
+        assert server.call("GET", f"/_internal/test/exit-code?id={cid}")[1] == {"exit_code": 137}
         # Stopping a stopped container is fine.
         assert server.call("POST", f"/_internal/test/stop?id={cid}")[0] == 200
     finally:

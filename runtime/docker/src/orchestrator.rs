@@ -12,7 +12,7 @@ use bollard::query_parameters::{
 use bollard::Docker;
 use futures::StreamExt;
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// How long the start-up ping waits for an engine.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
@@ -475,6 +475,47 @@ impl Orchestrator {
             }
         }
         Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// What the container wrote to stdout and stderr at or after `since`
+    /// (Docker's log timestamps, which are dropped from the text).
+    pub async fn logs_since(&self, id: &str, since: SystemTime) -> Result<String, DockerError> {
+        let from = since.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+        // Docker's `since` has whole seconds: ask from the second before, keep the lines at or after `since`.
+        let options = LogsOptionsBuilder::default()
+            .stdout(true)
+            .stderr(true)
+            .timestamps(true)
+            .since(from.as_secs().saturating_sub(1).min(i32::MAX as u64) as i32)
+            .build();
+        let mut stream = self.docker.logs(id, Some(options));
+        let mut raw = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(c) => raw.extend_from_slice(c.as_ref()),
+                Err(e) => return Err(engine_error(e, &format!("read the logs of the container {id}"))),
+            }
+        }
+        let mut out = String::new();
+        for line in String::from_utf8_lossy(&raw).lines() {
+            let Some((stamp, text)) = line.split_once(' ') else { continue };
+            let at = simfra_protocols::timefmt::parse_date_time(stamp);
+            if at.is_some_and(|t| Duration::new(t.secs.max(0) as u64, t.nanos) >= from) {
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+
+    /// The exit code of a container that is no longer running; None while it
+    /// runs (or when Docker cannot say, e.g. it was removed).
+    pub async fn exit_code(&self, id: &str) -> Option<i64> {
+        let state = self.docker.inspect_container(id, None::<InspectContainerOptions>).await.ok()?.state?;
+        if state.running == Some(true) {
+            return None;
+        }
+        Some(state.exit_code.unwrap_or(-1))
     }
 
     pub async fn is_running(&self, id: &str) -> bool {

@@ -262,6 +262,14 @@ async fn test_hook(method: &str, path: &str, query: &str, body: &[u8]) -> Respon
                     o.cleanup().await;
                     json_response(StatusCode::OK, &json!({}))
                 }
+                ("GET", "exit-code") => json_response(StatusCode::OK, &json!({ "exit_code": o.exit_code(&id).await })),
+                ("GET", "logs-since") => {
+                    let ms: u64 = query_param(query, "since_ms").and_then(|t| t.parse().ok()).unwrap_or(0);
+                    match o.logs_since(&id, std::time::UNIX_EPOCH + Duration::from_millis(ms)).await {
+                        Ok(text) => json_response(StatusCode::OK, &json!({ "logs": text })),
+                        Err(e) => error(StatusCode::BAD_GATEWAY, e.message),
+                    }
+                }
                 ("GET", "running") => json_response(StatusCode::OK, &json!({ "running": o.is_running(&id).await })),
                 ("GET", "logs") => match o.logs(&id, query_param(query, "tail").and_then(|t| t.parse().ok()).unwrap_or(100)).await {
                     Ok(text) => json_response(StatusCode::OK, &json!({ "logs": text })),
