@@ -20,6 +20,7 @@ mod ids;
 mod internal;
 mod listing;
 mod multipart;
+mod notify;
 mod objects;
 mod settings;
 pub mod storage;

@@ -8,6 +8,22 @@ use simfra_model::{RequestContext, ServiceError};
 /// Operations this module serves (listed in `S3Api::implemented`).
 pub(crate) const SERVED: &[&str] = &[];
 
+/// The encryption a write gets when it names none: the bucket's default
+/// (SSE-S3 unless configured otherwise, as on AWS since January 2023).
+pub(crate) fn default_encryption(b: &crate::store::Bucket) -> crate::store::Encryption {
+    let rule = b.config.encryption.as_ref().and_then(|c| c.rules.first());
+    let by_default = rule.and_then(|r| r.apply_server_side_encryption_by_default.as_ref());
+    match by_default {
+        Some(d) => crate::store::Encryption {
+            algorithm: Some(d.sse_algorithm.clone()),
+            kms_key_id: d.kms_master_key_id.clone(),
+            bucket_key_enabled: rule.and_then(|r| r.bucket_key_enabled),
+            ..Default::default()
+        },
+        None => crate::store::Encryption { algorithm: Some(ServerSideEncryption::Aes256), ..Default::default() },
+    }
+}
+
 pub(crate) async fn delete_bucket_analytics_configuration(
         s3: &S3,
         ctx: &RequestContext,
