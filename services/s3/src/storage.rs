@@ -9,20 +9,66 @@ use futures::StreamExt;
 use simfra_gen_s3::types::ChecksumAlgorithm;
 use simfra_model::{ByteStream, Bytes, ServiceError, StreamError};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-/// A body stored on disk.
+/// A body stored on disk: one file, or the blobs of a completed multipart
+/// upload in order (completing an upload joins its parts without copying them).
 #[derive(Debug)]
 pub struct Blob {
-    path: PathBuf,
+    kind: BlobKind,
     pub size: u64,
+}
+
+#[derive(Debug)]
+enum BlobKind {
+    File(PathBuf),
+    Joined(Vec<Arc<Blob>>),
 }
 
 impl Drop for Blob {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if let BlobKind::File(path) = &self.kind {
+            let _ = std::fs::remove_file(path);
+        }
     }
+}
+
+impl Blob {
+    fn file(path: PathBuf, size: u64) -> Blob {
+        Blob { kind: BlobKind::File(path), size }
+    }
+    /// The files holding `[start, start + len)`, as (path, offset in file, length).
+    fn spans(&self, start: u64, len: u64, out: &mut Vec<(PathBuf, u64, u64)>) {
+        if len == 0 {
+            return;
+        }
+        match &self.kind {
+            BlobKind::File(p) => out.push((p.clone(), start, len)),
+            BlobKind::Joined(parts) => {
+                let (mut pos, end) = (start, start + len);
+                let mut base = 0u64;
+                for part in parts {
+                    let (lo, hi) = (base, base + part.size);
+                    if pos < hi && lo < end {
+                        let take = hi.min(end) - pos;
+                        part.spans(pos - lo, take, out);
+                        pos += take;
+                    }
+                    base = hi;
+                    if pos >= end {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The parts of a multipart upload joined into one body, in order.
+pub fn join(parts: Vec<Arc<Blob>>) -> Blob {
+    let size = parts.iter().map(|p| p.size).sum();
+    Blob { kind: BlobKind::Joined(parts), size }
 }
 
 /// Where blobs live. `SIMFRA_DATA_DIR` keeps them; otherwise a fresh
@@ -65,7 +111,7 @@ pub async fn write(body: ByteStream, algorithms: &[ChecksumAlgorithm]) -> Result
     let path = new_blob_path();
     let mut file = tokio::fs::File::create(&path).await.map_err(io_error)?;
     // From here on the blob owns the file: dropping it on an error removes it.
-    let mut blob = Blob { path, size: 0 };
+    let mut blob = Blob::file(path, 0);
     let mut md5 = Md5Hasher::default();
     let mut hashers: Vec<Hasher> = algorithms.iter().filter_map(Hasher::new).collect();
     let mut chunks = body.take();
@@ -90,7 +136,7 @@ pub async fn write(body: ByteStream, algorithms: &[ChecksumAlgorithm]) -> Result
 pub fn write_bytes(data: &[u8], algorithms: &[ChecksumAlgorithm]) -> Result<Written, ServiceError> {
     let path = new_blob_path();
     std::fs::write(&path, data).map_err(io_error)?;
-    let blob = Blob { path, size: data.len() as u64 };
+    let blob = Blob::file(path, data.len() as u64);
     let mut md5 = Md5Hasher::default();
     md5.update(data);
     let checksums = algorithms
@@ -100,17 +146,20 @@ pub fn write_bytes(data: &[u8], algorithms: &[ChecksumAlgorithm]) -> Result<Writ
     Ok(Written { blob, md5: md5.finish(), checksums })
 }
 
-/// Concatenates blobs (or ranges of them) into a new one: completing a
-/// multipart upload, copying part of an object.
+/// Copies ranges of blobs into a new single-file blob (UploadPartCopy of a
+/// source range). Whole bodies are better shared (`Arc`) or joined.
 pub async fn concat(pieces: &[(&Blob, u64, u64)]) -> Result<Blob, ServiceError> {
     let path = new_blob_path();
     let mut out = tokio::fs::File::create(&path).await.map_err(io_error)?;
-    let mut blob = Blob { path, size: 0 };
+    let mut blob = Blob::file(path, 0);
     let mut buf = vec![0u8; 1 << 20];
+    let mut spans = Vec::new();
     for (src, start, len) in pieces {
-        let mut f = tokio::fs::File::open(&src.path).await.map_err(io_error)?;
-        f.seek(std::io::SeekFrom::Start(*start)).await.map_err(io_error)?;
-        let mut left = *len;
+        src.spans(*start, *len, &mut spans);
+    }
+    for (path, start, len) in spans {
+        let mut f = open_at(&path, start).await.map_err(io_error)?;
+        let mut left = len;
         while left > 0 {
             let want = left.min(buf.len() as u64) as usize;
             let n = f.read(&mut buf[..want]).await.map_err(io_error)?;
@@ -126,28 +175,32 @@ pub async fn concat(pieces: &[(&Blob, u64, u64)]) -> Result<Blob, ServiceError> 
     Ok(blob)
 }
 
-/// A blob's bytes `[start, start + len)` as a stream read from disk in 256 KiB pieces.
-pub fn read(blob: std::sync::Arc<Blob>, start: u64, len: u64) -> ByteStream {
+/// A blob's bytes `[start, start + len)` as a stream read from disk in
+/// 256 KiB pieces (the blob stays alive while the stream is read).
+pub fn read(blob: Arc<Blob>, start: u64, len: u64) -> ByteStream {
     const PIECE: u64 = 256 << 10;
-    let state = (blob, None::<tokio::fs::File>, start, len);
-    let stream = futures::stream::unfold(state, |(blob, file, pos, left)| async move {
-        if left == 0 {
-            return None;
-        }
-        let mut f = match file {
-            Some(f) => f,
-            None => match open_at(&blob.path, pos).await {
-                Ok(f) => f,
-                Err(e) => return Some((Err(StreamError::io(e)), (blob, None, pos, 0))),
-            },
+    let mut spans = Vec::new();
+    blob.spans(start, len.min(blob.size.saturating_sub(start)), &mut spans);
+    let spans: std::collections::VecDeque<_> = spans.into();
+    let state = (blob, spans, None::<(tokio::fs::File, u64)>);
+    let stream = futures::stream::unfold(state, |(blob, mut spans, open)| async move {
+        let (mut f, left) = match open {
+            Some((f, left)) if left > 0 => (f, left),
+            _ => {
+                let (path, offset, len) = spans.pop_front()?;
+                match open_at(&path, offset).await {
+                    Ok(f) => (f, len),
+                    Err(e) => return Some((Err(StreamError::io(e)), (blob, Default::default(), None))),
+                }
+            }
         };
         let mut buf = vec![0u8; left.min(PIECE) as usize];
         match f.read_exact(&mut buf).await {
             Ok(_) => {
                 let n = buf.len() as u64;
-                Some((Ok(Bytes::from(buf)), (blob, Some(f), pos + n, left - n)))
+                Some((Ok(Bytes::from(buf)), (blob, spans, Some((f, left - n)))))
             }
-            Err(e) => Some((Err(StreamError::io(e)), (blob, None, pos, 0))),
+            Err(e) => Some((Err(StreamError::io(e)), (blob, Default::default(), None))),
         }
     });
     ByteStream::from_stream(stream.boxed(), Some(len))
@@ -161,5 +214,33 @@ async fn open_at(path: &Path, pos: u64) -> std::io::Result<tokio::fs::File> {
 
 /// A blob's bytes read into memory (in-process readers of small objects).
 pub fn read_all(blob: &Blob) -> Result<Bytes, ServiceError> {
-    std::fs::read(&blob.path).map(Bytes::from).map_err(io_error)
+    let mut spans = Vec::new();
+    blob.spans(0, blob.size, &mut spans);
+    let mut out = Vec::with_capacity(blob.size as usize);
+    for (path, start, len) in spans {
+        use std::io::{Read, Seek};
+        let mut f = std::fs::File::open(&path).map_err(io_error)?;
+        f.seek(std::io::SeekFrom::Start(start)).map_err(io_error)?;
+        f.take(len).read_to_end(&mut out).map_err(io_error)?;
+    }
+    Ok(Bytes::from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn joined_blobs_read_across_their_boundaries() {
+        let a = Arc::new(write_bytes(b"hello ", &[]).unwrap().blob);
+        let b = Arc::new(write_bytes(b"big ", &[]).unwrap().blob);
+        let c = Arc::new(write_bytes(b"world", &[]).unwrap().blob);
+        let joined = Arc::new(join(vec![a, b, c]));
+        assert_eq!(joined.size, 15);
+        assert_eq!(&read_all(&joined).unwrap()[..], b"hello big world");
+        let middle = read(joined.clone(), 4, 8).collect(100).await.unwrap();
+        assert_eq!(&middle[..], b"o big wo");
+        let copied = concat(&[(&joined, 6, 9)]).await.unwrap();
+        assert_eq!(&read_all(&copied).unwrap()[..], b"big world");
+    }
 }
