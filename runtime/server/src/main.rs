@@ -136,7 +136,7 @@ async fn container_listener(bind: &str, port: u16) -> Option<tokio::net::TcpList
 }
 
 /// How long the graceful shutdown waits for open requests after a signal.
-const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Serves until SIGINT/SIGTERM. On the signal, long polls are told to answer
 /// and Simfra's containers are removed at once (their open requests end with
