@@ -16,8 +16,13 @@
 //! DeleteMessageBatch), against Simfra and against the baseline answering
 //! the captured receive and delete answers alternately.
 //!
+//! Lambda (`lambda` module): cold start and warm invoke latency of a
+//! function running in Docker, reported beside the table.
+//!
 //! simfra-bench [--bin target/release/simfra | --endpoint http://host:port]
 //!              [--seconds 3] [--rounds 3] [--clients 1,8] [--scenario NAME]... [--out target/bench]
+
+mod lambda;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -55,6 +60,8 @@ enum Setup {
     SendQueue,
     /// The queue ReceiveMessage+DeleteMessage drains, pre-filled.
     ReceiveQueue,
+    /// A bucket with the objects the S3 GET scenarios read.
+    S3Objects,
 }
 
 /// One kind of request, sent over and over.
@@ -73,6 +80,10 @@ struct Scenario {
     clients: &'static [usize],
     /// Messages each successful request moves (SQS), for a messages/s figure.
     messages_per_request: Option<u64>,
+    /// Object bytes each request moves (S3), for a MiB/s figure.
+    bytes_per_request: Option<u64>,
+    /// Sign with `UNSIGNED-PAYLOAD` instead of hashing the body (large S3 bodies).
+    unsigned_payload: bool,
     needs: &'static [Setup],
 }
 
@@ -89,6 +100,7 @@ struct Names {
     query_table: String,
     send_queue: String,
     receive_queue: String,
+    bucket: String,
     /// Queue URLs, known after setup.
     send_queue_url: String,
     receive_queue_url: String,
@@ -102,6 +114,7 @@ impl Names {
             query_table: format!("bench-query-{run}"),
             send_queue: format!("bench-send-{run}"),
             receive_queue: format!("bench-receive-{run}"),
+            bucket: format!("bench-bucket-{run}"),
             send_queue_url: String::new(),
             receive_queue_url: String::new(),
         }
@@ -120,6 +133,8 @@ fn plain(name: &'static str, service: Option<&'static str>, method: &'static str
         kind: Kind::Replay,
         clients: &[],
         messages_per_request: None,
+        bytes_per_request: None,
+        unsigned_payload: false,
         needs: &[],
     }
 }
@@ -137,6 +152,8 @@ fn json_call(name: &'static str, service: &'static str, target: &'static str, bo
         kind: Kind::Replay,
         clients: &[],
         messages_per_request: None,
+        bytes_per_request: None,
+        unsigned_payload: false,
         needs: &[],
     }
 }
@@ -217,6 +234,39 @@ fn scenarios(n: &Names) -> Vec<Scenario> {
             ..json_call("sqs-receive-delete", "sqs", "AmazonSQS.ReceiveMessage", json!({"QueueUrl": n.receive_queue_url, "MaxNumberOfMessages": 10}))
         },
     ]
+    .into_iter()
+    .chain(s3_scenarios(n))
+    .collect()
+}
+
+/// Sizes of the S3 object scenarios.
+const SMALL_OBJECT: usize = 4 << 10;
+const LARGE_OBJECT: usize = 64 << 20;
+
+/// A body of `n` bytes (not all zeros, so nothing on the way can shortcut it).
+fn object_body(n: usize) -> Bytes {
+    Bytes::from((0..n).map(|i| (i % 251) as u8).collect::<Vec<u8>>())
+}
+
+/// S3 object PUT and GET with 4 KiB and 64 MiB objects; large bodies are
+/// sent as SDKs send them over TLS (`UNSIGNED-PAYLOAD`) so that the client's
+/// hashing does not dominate both sides.
+fn s3_scenarios(n: &Names) -> Vec<Scenario> {
+    let path = |key: &str| -> &'static str { Box::leak(format!("/{}/{key}", n.bucket).into_boxed_str()) };
+    let object = |name: &'static str, method: &'static str, key: &str, size: usize| Scenario {
+        path: path(key),
+        body: if method == "PUT" { object_body(size) } else { Bytes::new() },
+        bytes_per_request: Some(size as u64),
+        unsigned_payload: size > SMALL_OBJECT,
+        needs: &[Setup::S3Objects],
+        ..plain(name, Some("s3"), method, vec![], "")
+    };
+    vec![
+        object("s3-put-object-4k", "PUT", "put-4k", SMALL_OBJECT),
+        object("s3-get-object-4k", "GET", "get-4k", SMALL_OBJECT),
+        object("s3-put-object-64m", "PUT", "put-64m", LARGE_OBJECT),
+        object("s3-get-object-64m", "GET", "get-64m", LARGE_OBJECT),
+    ]
 }
 
 /// The DeleteMessageBatch request deleting `handles` from the receive queue.
@@ -243,7 +293,12 @@ fn build_request(s: &Scenario, host: &str) -> hyper::Request<Full<Bytes>> {
             region: REGION,
             service,
         };
-        let added = signer.sign(s.method, s.path, &s.query, &headers, &s.body, &simfra_sigv4::amz_date(unix_now()));
+        let date = simfra_sigv4::amz_date(unix_now());
+        let added = if s.unsigned_payload {
+            signer.sign_payload_hash(s.method, s.path, &s.query, &headers, "UNSIGNED-PAYLOAD", &date)
+        } else {
+            signer.sign(s.method, s.path, &s.query, &headers, &s.body, &date)
+        };
         headers.extend(added);
     }
     let mut b = hyper::Request::builder().method(s.method).uri(uri);
@@ -589,6 +644,26 @@ async fn run_setup(addr: SocketAddr, host: &str, needs: &std::collections::BTree
                     count.map_or("absent".to_string(), |c| c.to_string())
                 )
             }
+            Setup::S3Objects => {
+                let put = |name: &'static str, path: String, body: Bytes| Scenario {
+                    path: Box::leak(path.into_boxed_str()),
+                    body,
+                    unsigned_payload: true,
+                    ..plain(name, Some("s3"), "PUT", vec![], "")
+                };
+                let steps = [
+                    put("setup-create-bucket", format!("/{}", n.bucket), Bytes::new()),
+                    put("setup-put-object", format!("/{}/get-4k", n.bucket), object_body(SMALL_OBJECT)),
+                    put("setup-put-object", format!("/{}/get-64m", n.bucket), object_body(LARGE_OBJECT)),
+                ];
+                for step in &steps {
+                    let (status, body) = send(&mut sender, step, host).await.map_err(|e| format!("setup {}: {e}", step.name))?;
+                    if status != 200 {
+                        return Err(format!("setup {} answered HTTP {status}: {}", step.name, String::from_utf8_lossy(&body)));
+                    }
+                }
+                format!("bucket {} with a 4 KiB and a 64 MiB object", n.bucket)
+            }
             Setup::SendQueue | Setup::ReceiveQueue => {
                 let name = if *need == Setup::SendQueue { &n.send_queue } else { &n.receive_queue };
                 let v = setup_call(&mut sender, host, &json_call("setup-create-queue", "sqs", "AmazonSQS.CreateQueue", json!({"QueueName": name}))).await?;
@@ -907,6 +982,8 @@ async fn main() -> std::process::ExitCode {
                 "rps_max": rmax,
                 "baseline_rps": median(&mut base_rps.clone()),
                 "ratio_to_baseline": median(&mut ratio.clone()),
+                "mib_per_s": s.bytes_per_request.map(|b| median(&mut rps.clone()) * b as f64 / (1 << 20) as f64),
+                "baseline_mib_per_s": s.bytes_per_request.map(|b| median(&mut base_rps.clone()) * b as f64 / (1 << 20) as f64),
                 "messages_per_s": if messages { json!(median(&mut mps)) } else { serde_json::Value::Null },
                 "baseline_messages_per_s": if messages { json!(median(&mut base_mps)) } else { serde_json::Value::Null },
                 "empty_receives": empty_receives,
@@ -918,6 +995,20 @@ async fn main() -> std::process::ExitCode {
             }));
         }
     }
+
+    // Lambda: not a replayed request (each cold start needs a new environment), so not in the table.
+    let lambda_report = if args.only.is_empty() || args.only.iter().any(|o| o == "lambda") {
+        match lambda::run(addr, &host, args.seconds * args.rounds as f64).await {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("simfra-bench: lambda: {e}");
+                failed = true;
+                None
+            }
+        }
+    } else {
+        None
+    };
 
     let machine = format!(
         "{} cores, {}",
@@ -944,6 +1035,7 @@ async fn main() -> std::process::ExitCode {
         "rss_after_setup_mib": rss_after_setup_kib.map(|k| k as f64 / 1024.0),
         "receive_queue_top_ups": topped_up,
         "scenarios": rows,
+        "lambda": lambda_report,
     });
 
     let mut md = String::new();
@@ -988,8 +1080,25 @@ async fn main() -> std::process::ExitCode {
             r["peak_rss_mib"].as_f64().unwrap(),
         ));
     }
+    let transfers: Vec<&serde_json::Value> = report["scenarios"].as_array().unwrap().iter().filter(|r| r["mib_per_s"].is_number()).collect();
+    if !transfers.is_empty() {
+        md.push_str("\nS3 object throughput (same rounds; the baseline reads each upload fully and answers downloads with the same bytes from memory):\n\n| scenario | clients | MiB/s | baseline MiB/s | ratio to baseline |\n|---|---:|---:|---:|---:|\n");
+        for r in transfers {
+            md.push_str(&format!(
+                "| {} | {} | {:.1} | {:.1} | {:.2} |\n",
+                r["scenario"].as_str().unwrap(),
+                r["clients"],
+                r["mib_per_s"].as_f64().unwrap(),
+                r["baseline_mib_per_s"].as_f64().unwrap(),
+                r["ratio_to_baseline"].as_f64().unwrap()
+            ));
+        }
+    }
     if report["scenarios"].as_array().unwrap().iter().any(|r| r["scenario"] == "sqs-receive-delete") {
         md.push_str("\n`sqs-receive-delete`: each client receives up to 10 messages, then deletes them in one DeleteMessageBatch; req/s and latencies count both requests, msg/s counts messages deleted. Its baseline answers a fixed 10-message receive and a fixed delete answer, alternately.\n");
+    }
+    if let Some(l) = &report["lambda"].as_object() {
+        md.push_str(&lambda::markdown(&serde_json::Value::Object((*l).clone())));
     }
     print!("{md}");
     let _ = std::fs::create_dir_all(&args.out);

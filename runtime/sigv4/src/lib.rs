@@ -132,7 +132,21 @@ impl Signer<'_> {
         body: &[u8],
         amz_date: &str,
     ) -> Vec<(String, String)> {
-        let payload_hash = sha256_hex(body);
+        self.sign_payload_hash(method, canonical_uri, query, headers, &sha256_hex(body), amz_date)
+    }
+
+    /// As `sign`, with the payload hash given (`UNSIGNED-PAYLOAD` for S3
+    /// bodies the client does not hash).
+    pub fn sign_payload_hash(
+        &self,
+        method: &str,
+        canonical_uri: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        payload_hash: &str,
+        amz_date: &str,
+    ) -> Vec<(String, String)> {
+        let payload_hash = payload_hash.to_string();
         let mut all: Vec<(String, String)> = headers.to_vec();
         all.push(("x-amz-date".into(), amz_date.into()));
         all.push(("x-amz-content-sha256".into(), payload_hash.clone()));
