@@ -434,6 +434,27 @@ def test_container_reaches_simfra_through_the_control_api(server, images):
     assert server.call("GET", f"/_internal/test/status?name={container_name}")[0] == 404
 
 
+def test_loopback_bound_server_is_reached_through_the_bridge(images):
+    """A server bound to 127.0.0.1 (as the shared test server is) also listens on the
+    Docker bridge's gateway, so its containers still reach simfra.local."""
+    s = Server(SIMFRA_BIND="127.0.0.1")
+    try:
+        assert "for containers" in s.stderr()
+        name = unique("loop")
+        s.call("PUT", f"/_internal/test/config?name=simfra-{name}", {"via": "bridge"})
+        status, body, _ = run(
+            s, name=name, cmd=["/bin/sh", "/opt/probe/run.sh"], files=[
+                {"path": "/opt/probe/run.sh", "content": PROBE_SCRIPT, "mode": 0o755},
+                {"path": "/opt/probe/greeting.txt", "content": "hi", "mode": 0o644},
+            ],
+        )
+        assert status == 200, body
+        reported = wait_for_status(s, f"simfra-{name}")
+        assert reported and reported["document"]["config"] == {"via": "bridge"}
+    finally:
+        s.stop()
+
+
 def test_logs_stop_and_running(server, images):
     script = "echo out-line; echo err-line >&2; sleep 2; echo later-line; exec sleep 300"
     status, body, _ = run(server, name=unique("logs"), cmd=["/bin/sh", "-c", script])
