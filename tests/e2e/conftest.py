@@ -108,40 +108,53 @@ def get_json(url, timeout=10):
         return json.loads(r.read())
 
 
+class Server:
+    """A Simfra process of its own: `endpoint`, `proc`, and its log files."""
+
+    def __init__(self, extra_env=None):
+        binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
+        if not Path(binary).is_file():
+            pytest.fail(f"no server binary at {binary}: run `cargo build -p simfra` or set SIMFRA_BIN")
+        port = free_port()
+        self.out = tempfile.NamedTemporaryFile(prefix="simfra-e2e-", suffix=".stdout", delete=False)
+        self.err = tempfile.NamedTemporaryFile(prefix="simfra-e2e-", suffix=".stderr", delete=False)
+        env = server_env(port)
+        env.update(extra_env or {})
+        self.proc = subprocess.Popen([binary], env=env, stdout=self.out, stderr=self.err)
+        self.endpoint = f"http://localhost:{port}"
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while True:
+            try:
+                if get_json(self.endpoint + "/_simfra/health", timeout=1).get("status") == "ok":
+                    break
+            except (OSError, ValueError):
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                self.proc.wait()
+                why = f"exited with {self.proc.returncode}" if self.proc.returncode is not None else "no health answer"
+                stderr = Path(self.err.name).read_text(errors="replace")[-3000:]
+                pytest.fail(f"simfra did not start on port {port} ({why}); stderr:\n{stderr}")
+            time.sleep(0.05)
+
+    def stop(self):
+        """Stops the server; answers its exit code."""
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return self.proc.returncode
+
+
 @pytest.fixture(scope="session")
 def simfra_endpoint():
-    binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
-    if not Path(binary).is_file():
-        pytest.fail(f"no server binary at {binary}: run `cargo build -p simfra` or set SIMFRA_BIN")
-    port = free_port()
-    out = tempfile.NamedTemporaryFile(prefix="simfra-e2e-", suffix=".stdout", delete=False)
-    err = tempfile.NamedTemporaryFile(prefix="simfra-e2e-", suffix=".stderr", delete=False)
-    proc = subprocess.Popen([binary], env=server_env(port), stdout=out, stderr=err)
-    endpoint = f"http://localhost:{port}"
-    deadline = time.monotonic() + HEALTH_TIMEOUT_S
-    while True:
-        try:
-            if get_json(endpoint + "/_simfra/health", timeout=1).get("status") == "ok":
-                break
-        except (OSError, ValueError):
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            why = f"exited with {proc.returncode}" if proc.returncode is not None else "no health answer"
-            stderr = Path(err.name).read_text(errors="replace")[-3000:]
-            pytest.fail(f"simfra did not start on port {port} ({why}); stderr:\n{stderr}")
-        time.sleep(0.05)
-    yield endpoint
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    if proc.returncode not in (0, -15):
+    server = Server()
+    yield server.endpoint
+    if server.stop() not in (0, -15):
         # A crash during the session is a finding even when every test passed.
-        SUMMARY_LINES.append(f"simfra exited with {proc.returncode}; stderr in {err.name}")
+        SUMMARY_LINES.append(f"simfra exited with {server.proc.returncode}; stderr in {server.err.name}")
 
 
 def client_config(**extra):
