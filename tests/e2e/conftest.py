@@ -167,17 +167,27 @@ def make_client(simfra_endpoint):
     """make_client("sqs", **Config kwargs): a boto3 client for Simfra, without retries."""
     session = boto3.session.Session()
 
-    def make(service, access_key=ACCESS_KEY, secret_key=SECRET_KEY, **config):
+    def make(service, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, **config):
         return session.client(
             service,
             endpoint_url=simfra_endpoint,
-            region_name=REGION,
+            region_name=region,
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
             config=client_config(**config),
         )
 
     return make
+
+
+@pytest.fixture(scope="module")
+def other_account(simfra_endpoint):
+    """A second account created through the admin API, with its root keys
+    (`AccountId`, `RootAccessKeyId`, `RootSecretAccessKey`)."""
+    status, body = admin_api(simfra_endpoint, "POST", "/_simfra/accounts", {"Name": unique("other")})
+    assert status in (200, 201), body
+    yield body
+    admin_api(simfra_endpoint, "DELETE", f"/_simfra/accounts/{body['AccountId']}")
 
 
 @pytest.fixture(scope="session")

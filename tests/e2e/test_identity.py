@@ -19,15 +19,6 @@ from conftest import ACCESS_KEY, ACCOUNT, REGION, SECRET_KEY
 from conftest import unique, admin_api as admin
 
 
-@pytest.fixture(scope="module")
-def other_account(simfra_endpoint):
-    """A second account created through the admin API, with its root keys."""
-    status, body = admin(simfra_endpoint, "POST", "/_simfra/accounts", {"Name": "isolation"})
-    assert status in (200, 201), body
-    yield body
-    admin(simfra_endpoint, "DELETE", f"/_simfra/accounts/{body['AccountId']}")
-
-
 def error_code(exc):
     return exc.value.response["Error"]["Code"]
 
