@@ -76,7 +76,7 @@ pub(crate) async fn create_bucket(s3: &S3, ctx: &RequestContext, input: CreateBu
     let wanted = match constraint.as_deref() {
         None | Some("") if ctx.region == "us-east-1" => "us-east-1".to_string(),
         None | Some("") => return Err(location_error(None).into()),
-        Some("us-east-1") => return Err(invalid_argument("Invalid LocationConstraint: us-east-1").into()),
+        Some("us-east-1") => return Err(ServiceError::new("InvalidLocationConstraint", 400, "The specified location-constraint is not valid").into()),
         Some("EU") => "eu-west-1".to_string(),
         Some(c) => c.to_string(),
     };
