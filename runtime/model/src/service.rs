@@ -7,6 +7,24 @@ use std::sync::Arc;
 
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
+/// HTTP statuses handlers chose for successful answers whose model binds no
+/// status member (S3's `206 Partial Content` for ranged reads, `202 Accepted`
+/// for a restore that starts), by request id until the answer is encoded.
+static ANSWER_STATUS: std::sync::Mutex<Vec<(String, u16)>> = std::sync::Mutex::new(Vec::new());
+
+/// Answers the request with `status` instead of the operation's modeled one
+/// (call it right before returning `Ok`).
+pub fn answer_with_status(ctx: &RequestContext, status: u16) {
+    ANSWER_STATUS.lock().unwrap_or_else(|e| e.into_inner()).push((ctx.request_id.clone(), status));
+}
+
+/// The status a handler chose for this request's answer, if any (taken once).
+pub fn take_answer_status(request_id: &str) -> Option<u16> {
+    let mut all = ANSWER_STATUS.lock().unwrap_or_else(|e| e.into_inner());
+    let i = all.iter().position(|(id, _)| id == request_id)?;
+    Some(all.swap_remove(i).1)
+}
+
 /// What a handler knows about the request beyond its input.
 #[derive(Debug, Clone)]
 pub struct RequestContext {

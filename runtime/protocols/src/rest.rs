@@ -623,6 +623,20 @@ impl Codec for Rest {
                 other => other.clone(),
             };
             crate::query::error_fields(svc, id, &body_fields, &mut out);
+        } else if let Value::Map(extra) = &err.fields {
+            // Elements some unmodeled errors carry (S3's InvalidRange has
+            // ActualObjectSize, BadDigest its CalculatedDigest …).
+            for (name, v) in extra {
+                if let Value::String(text) = v {
+                    out.push('<');
+                    out.push_str(name);
+                    out.push('>');
+                    escape_into(&mut out, text, false);
+                    out.push_str("</");
+                    out.push_str(name);
+                    out.push('>');
+                }
+            }
         }
         if unwrapped {
             out.push_str("<RequestId>");

@@ -199,8 +199,17 @@ fn num_text(f: f64) -> String {
 /// Enums whose values the service checks itself, with its own error: SQS
 /// answers `InvalidAttributeName` for an unknown attribute and accepts
 /// message attributes (`ApproximateReceiveCount`) in `ReceiveMessage`'s
-/// `AttributeNames`, as older SDK code sends them.
-const OPEN_ENUMS: &[(&str, &str)] = &[("sqs", "QueueAttributeName"), ("sqs", "MessageSystemAttributeName")];
+/// `AttributeNames`, as older SDK code sends them. S3 refuses an unknown
+/// storage class with `InvalidStorageClass` and a directive with `InvalidArgument`.
+const OPEN_ENUMS: &[(&str, &str)] = &[
+    ("sqs", "QueueAttributeName"),
+    ("sqs", "MessageSystemAttributeName"),
+    ("s3", "StorageClass"),
+    ("s3", "MetadataDirective"),
+    ("s3", "TaggingDirective"),
+    // Bucket ACLs also take `log-delivery-write`, which the model leaves out.
+    ("s3", "BucketCannedACL"),
+];
 
 impl Walker<'_> {
     fn push(&mut self, pointer: &str, dotted: &str, shown: Option<String>, rule: String, smithy_lead: String) {
