@@ -7,10 +7,11 @@ saying so) and Storage Lens configurations."""
 import json
 import uuid
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, REGION, admin_api, code, message, unique
+from conftest import ACCOUNT, REGION, admin_api, client_config, code, message, unique
 
 
 def status(exc):
@@ -47,11 +48,6 @@ def bucket(s3):
 
 def test_account_public_access_block_round_trip(control):
     try:
-        with pytest.raises(ClientError) as e:
-            control.get_public_access_block(AccountId=ACCOUNT)
-        assert code(e) == "NoSuchPublicAccessBlockConfiguration" and status(e) == 404
-        assert message(e) == "The public access block configuration was not found"
-
         control.put_public_access_block(
             AccountId=ACCOUNT, PublicAccessBlockConfiguration={"BlockPublicAcls": True, "RestrictPublicBuckets": True}
         )
@@ -62,7 +58,8 @@ def test_account_public_access_block_round_trip(control):
         control.delete_public_access_block(AccountId=ACCOUNT)
     with pytest.raises(ClientError) as e:
         control.get_public_access_block(AccountId=ACCOUNT)
-    assert code(e) == "NoSuchPublicAccessBlockConfiguration"
+    assert code(e) == "NoSuchPublicAccessBlockConfiguration" and status(e) == 404
+    assert message(e) == "The public access block configuration was not found"
     # Deleting what is not there succeeds.
     control.delete_public_access_block(AccountId=ACCOUNT)
 
@@ -78,14 +75,14 @@ def test_another_accounts_id_is_refused(control, other_account):
 
 def test_each_account_has_its_own_block(control, make_client, other_account):
     theirs = make_client("s3control", access_key=other_account["RootAccessKeyId"], secret_key=other_account["RootSecretAccessKey"])
-    theirs.put_public_access_block(
-        AccountId=other_account["AccountId"],
-        PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
-    )
-    assert theirs.get_public_access_block(AccountId=other_account["AccountId"])["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is True
-    with pytest.raises(ClientError) as e:
-        control.get_public_access_block(AccountId=ACCOUNT)
-    assert code(e) == "NoSuchPublicAccessBlockConfiguration"
+    none = {"BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
+    try:
+        control.put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=none)
+        theirs.put_public_access_block(AccountId=other_account["AccountId"], PublicAccessBlockConfiguration={k: True for k in none})
+        assert theirs.get_public_access_block(AccountId=other_account["AccountId"])["PublicAccessBlockConfiguration"] == {k: True for k in none}
+        assert control.get_public_access_block(AccountId=ACCOUNT)["PublicAccessBlockConfiguration"] == none
+    finally:
+        control.delete_public_access_block(AccountId=ACCOUNT)
 
 
 # ---------------------------------------------------------------- access points
@@ -145,11 +142,15 @@ def test_vpc_access_point_and_its_own_block_settings(control, bucket):
 def test_access_point_needs_an_existing_bucket_and_a_valid_name(control, bucket):
     with pytest.raises(ClientError) as e:
         control.create_access_point(AccountId=ACCOUNT, Name=unique("ap"), Bucket=unique("nobucket"))
-    assert code(e) == "NoSuchBucket" and status(e) == 404
+    assert code(e) == "InvalidRequest" and status(e) == 400
+    assert message(e) == "An access point can be created only for an existing bucket."
+    with pytest.raises(ClientError) as e:
+        control.list_access_points(AccountId=ACCOUNT, Bucket=unique("nobucket"))
+    assert code(e) == "InvalidRequest" and message(e) == "An access point can be listed only for an existing bucket."
     for bad in ("Upper-Case", "ends-with-", "xn--punycode", "my-ap-s3alias"):
         with pytest.raises(ClientError) as e:
             control.create_access_point(AccountId=ACCOUNT, Name=bad, Bucket=bucket)
-        assert code(e) == "InvalidURI" and status(e) == 400, bad
+        assert code(e) == "InvalidAccessPoint" and status(e) == 400, bad
 
 
 def test_list_access_points_by_bucket_with_pages(control, s3, bucket):
@@ -226,8 +227,16 @@ def test_tags_of_access_points_and_buckets(control, bucket):
         control.tag_resource(AccountId=ACCOUNT, ResourceArn=arn, Tags=[{"Key": "aws:reserved", "Value": "x"}])
     assert code(e) == "InvalidTag" and status(e) == 400
     with pytest.raises(ClientError) as e:
+        control.tag_resource(AccountId=ACCOUNT, ResourceArn=arn, Tags=[{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}])
+    assert code(e) == "InvalidTag"
+    # A refused change leaves the tags as they were.
+    assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "test"}]
+    with pytest.raises(ClientError) as e:
         control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{unique('none')}")
-    assert code(e) == "NoSuchAccessPoint" and status(e) == 404
+    assert code(e) == "NoSuchResource" and status(e) == 404
+    with pytest.raises(ClientError) as e:
+        control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=f"arn:aws:s3:eu-west-1:{ACCOUNT}:accesspoint/{name}")
+    assert code(e) == "InvalidRequest" and status(e) == 400
     # The pinned model's S3ResourceArn pattern requires a region: bucket ARNs (`arn:aws:s3:::b`) do not pass it.
     with pytest.raises(ClientError) as e:
         control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=f"arn:aws:s3:::{bucket}")
@@ -241,6 +250,7 @@ def test_another_accounts_access_points_are_not_tagged_here(control, make_client
     theirs_s3.create_bucket(Bucket=their_bucket)
     theirs.create_access_point(AccountId=other_account["AccountId"], Name=name, Bucket=their_bucket)
     arn = f"arn:aws:s3:{REGION}:{other_account['AccountId']}:accesspoint/{name}"
+    # IAM refuses first: the resource is another account's and no policy of its grants this one.
     with pytest.raises(ClientError) as e:
         control.tag_resource(AccountId=ACCOUNT, ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
     assert code(e) == "AccessDenied" and status(e) == 403
@@ -502,6 +512,14 @@ def test_storage_lens_configurations(control):
     assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=arn)["Tags"] == [{"Key": "x", "Value": "y"}]
     control.delete_storage_lens_configuration_tagging(ConfigId=config_id, AccountId=ACCOUNT)
     assert control.get_storage_lens_configuration_tagging(ConfigId=config_id, AccountId=ACCOUNT).get("Tags", []) == []
+    with pytest.raises(ClientError) as e:
+        control.put_storage_lens_configuration(ConfigId=config_id, AccountId=ACCOUNT, StorageLensConfiguration=dict(config, Id="other"))
+    assert code(e) == "InvalidConfigId" and status(e) == 400
+    with pytest.raises(ClientError) as e:
+        control.put_storage_lens_configuration(
+            ConfigId=config_id, AccountId=ACCOUNT, StorageLensConfiguration=dict(config, Include={"Regions": ["us-east-1"]}, Exclude={"Regions": ["eu-west-1"]})
+        )
+    assert code(e) == "InvalidIncludeExcludeContainers"
     control.delete_storage_lens_configuration(ConfigId=config_id, AccountId=ACCOUNT)
     with pytest.raises(ClientError) as e:
         control.get_storage_lens_configuration(ConfigId=config_id, AccountId=ACCOUNT)
@@ -577,7 +595,171 @@ def test_multi_region_access_point_failures_are_the_operations(control, bucket):
     token = control.create_multi_region_access_point(AccountId=ACCOUNT, ClientToken=str(uuid.uuid4()), Details={"Name": name, "Regions": [{"Bucket": bucket}]})[
         "RequestTokenARN"
     ]
-    assert operation(control, token)["ResponseDetails"]["ErrorDetails"]["Code"] == "AccessPointAlreadyOwnedByYou"
+    assert operation(control, token)["ResponseDetails"]["ErrorDetails"]["Code"] == "MultiRegionAccessPointAlreadyOwnedByYou"
+    # A client token names one request.
+    with pytest.raises(ClientError) as e:
+        control.create_multi_region_access_point(AccountId=ACCOUNT, ClientToken=client_token, Details=dict(details, Name=unique("other")))
+    assert code(e) == "ClientTokenConflict" and status(e) == 409
+    with pytest.raises(ClientError) as e:
+        operation(control, f"arn:aws:s3:us-west-2:{ACCOUNT}:async-request/mrap/create/nothing")
+    assert code(e) == "NoSuchAsyncRequest" and status(e) == 404
     with pytest.raises(ClientError) as e:
         control.create_multi_region_access_point(AccountId=ACCOUNT, ClientToken=str(uuid.uuid4()), Details={"Name": "Bad_Name", "Regions": [{"Bucket": bucket}]})
     assert status(e) == 400
+
+
+# ---------------------------------------------------------------- S3 Access Grants
+
+
+ACCESS_GRANTS_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "access-grants.s3.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}],
+}
+
+
+@pytest.fixture(scope="module")
+def grants_instance(control):
+    """The account's Access Grants instance in this region, removed (with what it holds) afterwards."""
+    control.create_access_grants_instance(AccountId=ACCOUNT)
+    yield
+    for g in control.list_access_grants(AccountId=ACCOUNT).get("AccessGrantsList", []):
+        control.delete_access_grant(AccountId=ACCOUNT, AccessGrantId=g["AccessGrantId"])
+    for loc in control.list_access_grants_locations(AccountId=ACCOUNT).get("AccessGrantsLocationsList", []):
+        control.delete_access_grants_location(AccountId=ACCOUNT, AccessGrantsLocationId=loc["AccessGrantsLocationId"])
+    control.delete_access_grants_instance(AccountId=ACCOUNT)
+
+
+@pytest.fixture(scope="module")
+def location_role(make_client):
+    """A role Access Grants may assume, allowed every object action (the grant narrows it)."""
+    iam = make_client("iam")
+    name = unique("grants")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(ACCESS_GRANTS_TRUST))["Role"]["Arn"]
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_role_policy(RoleName=name, PolicyName="s3", PolicyDocument=json.dumps(allow))
+    return arn
+
+
+def test_access_grants_instance_lifecycle(control, grants_instance):
+    got = control.get_access_grants_instance(AccountId=ACCOUNT)
+    assert got["AccessGrantsInstanceId"] == "default"
+    assert got["AccessGrantsInstanceArn"] == f"arn:aws:s3:{REGION}:{ACCOUNT}:access-grants/default"
+    with pytest.raises(ClientError) as e:
+        control.create_access_grants_instance(AccountId=ACCOUNT)
+    assert code(e) == "AccessGrantsInstanceAlreadyExists" and status(e) == 409
+    listed = control.list_access_grants_instances(AccountId=ACCOUNT)["AccessGrantsInstancesList"]
+    assert [i["AccessGrantsInstanceId"] for i in listed] == ["default"]
+
+    with pytest.raises(ClientError) as e:
+        control.get_access_grants_instance_resource_policy(AccountId=ACCOUNT)
+    assert code(e) == "AccessGrantsInstanceResourcePolicyNotExists" and status(e) == 404
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "s3:ListAccessGrants", "Resource": got["AccessGrantsInstanceArn"]}]}
+    control.put_access_grants_instance_resource_policy(AccountId=ACCOUNT, Policy=json.dumps(policy))
+    assert json.loads(control.get_access_grants_instance_resource_policy(AccountId=ACCOUNT)["Policy"]) == policy
+    control.delete_access_grants_instance_resource_policy(AccountId=ACCOUNT)
+
+    arn = got["AccessGrantsInstanceArn"]
+    control.tag_resource(AccountId=ACCOUNT, ResourceArn=arn, Tags=[{"Key": "team", "Value": "data"}])
+    assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "data"}]
+
+
+def test_access_grants_need_an_instance(control, other_account, make_client):
+    theirs = make_client("s3control", access_key=other_account["RootAccessKeyId"], secret_key=other_account["RootSecretAccessKey"])
+    for call in (theirs.get_access_grants_instance, theirs.list_access_grants_locations, theirs.list_access_grants):
+        with pytest.raises(ClientError) as e:
+            call(AccountId=other_account["AccountId"])
+        assert code(e) == "AccessGrantsInstanceNotExistsError" and status(e) == 404
+    assert theirs.list_access_grants_instances(AccountId=other_account["AccountId"]).get("AccessGrantsInstancesList", []) == []
+
+
+def test_locations_and_grants(control, grants_instance, location_role, bucket):
+    loc = control.create_access_grants_location(AccountId=ACCOUNT, LocationScope=f"s3://{bucket}", IAMRoleArn=location_role)
+    loc_id = loc["AccessGrantsLocationId"]
+    assert loc["AccessGrantsLocationArn"] == f"arn:aws:s3:{REGION}:{ACCOUNT}:access-grants/default/location/{loc_id}"
+    with pytest.raises(ClientError) as e:
+        control.create_access_grants_location(AccountId=ACCOUNT, LocationScope=f"s3://{bucket}", IAMRoleArn=location_role)
+    assert code(e) == "AccessGrantsLocationAlreadyExistsError" and status(e) == 409
+    with pytest.raises(ClientError) as e:
+        control.create_access_grants_location(AccountId=ACCOUNT, LocationScope=f"s3://{unique('b')}", IAMRoleArn=f"arn:aws:iam::{ACCOUNT}:role/{unique('none')}")
+    assert code(e) == "InvalidIamRole" and status(e) == 400
+    assert control.get_access_grants_location(AccountId=ACCOUNT, AccessGrantsLocationId=loc_id)["LocationScope"] == f"s3://{bucket}"
+
+    grantee = {"GranteeType": "IAM", "GranteeIdentifier": f"arn:aws:iam::{ACCOUNT}:user/{unique('u')}"}
+    grant = control.create_access_grant(
+        AccountId=ACCOUNT, AccessGrantsLocationId=loc_id, AccessGrantsLocationConfiguration={"S3SubPrefix": "logs/*"}, Grantee=grantee, Permission="READ"
+    )
+    assert grant["GrantScope"] == f"s3://{bucket}/logs/*" and grant["Permission"] == "READ"
+    with pytest.raises(ClientError) as e:
+        control.create_access_grant(
+            AccountId=ACCOUNT, AccessGrantsLocationId=loc_id, AccessGrantsLocationConfiguration={"S3SubPrefix": "logs/*"}, Grantee=grantee, Permission="READ"
+        )
+    assert code(e) == "AccessGrantAlreadyExists" and status(e) == 409
+    listed = control.list_access_grants(AccountId=ACCOUNT, GranteeIdentifier=grantee["GranteeIdentifier"])["AccessGrantsList"]
+    assert [g["AccessGrantId"] for g in listed] == [grant["AccessGrantId"]]
+
+    with pytest.raises(ClientError) as e:
+        control.delete_access_grants_location(AccountId=ACCOUNT, AccessGrantsLocationId=loc_id)
+    assert code(e) == "AccessGrantsLocationNotEmptyError" and status(e) == 400
+    with pytest.raises(ClientError) as e:
+        control.delete_access_grants_instance(AccountId=ACCOUNT)
+    assert code(e) == "AccessGrantsInstanceNotEmptyError" and status(e) == 400
+
+    control.delete_access_grant(AccountId=ACCOUNT, AccessGrantId=grant["AccessGrantId"])
+    with pytest.raises(ClientError) as e:
+        control.get_access_grant(AccountId=ACCOUNT, AccessGrantId=grant["AccessGrantId"])
+    assert code(e) == "NoSuchAccessGrantError" and status(e) == 404
+    control.delete_access_grants_location(AccountId=ACCOUNT, AccessGrantsLocationId=loc_id)
+    with pytest.raises(ClientError) as e:
+        control.get_access_grants_location(AccountId=ACCOUNT, AccessGrantsLocationId=loc_id)
+    assert code(e) == "NoSuchAccessGrantsLocationError" and status(e) == 404
+
+
+def test_get_data_access_vends_credentials_limited_to_the_grant(control, make_client, simfra_endpoint, grants_instance, location_role, bucket, s3):
+    iam = make_client("iam")
+    user = unique("reader")
+    user_arn = iam.create_user(UserName=user)["User"]["Arn"]
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetDataAccess", "s3:ListCallerAccessGrants"], "Resource": "*"}]}
+    iam.put_user_policy(UserName=user, PolicyName="grants", PolicyDocument=json.dumps(allow))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    as_user = make_client("s3control", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+
+    loc_id = control.create_access_grants_location(AccountId=ACCOUNT, LocationScope=f"s3://{bucket}", IAMRoleArn=location_role)["AccessGrantsLocationId"]
+    control.create_access_grant(
+        AccountId=ACCOUNT,
+        AccessGrantsLocationId=loc_id,
+        AccessGrantsLocationConfiguration={"S3SubPrefix": "shared/*"},
+        Grantee={"GranteeType": "IAM", "GranteeIdentifier": user_arn},
+        Permission="READ",
+    )
+    mine = as_user.list_caller_access_grants(AccountId=ACCOUNT)["CallerAccessGrantsList"]
+    assert mine == [{"Permission": "READ", "GrantScope": f"s3://{bucket}/shared/*"}]
+
+    with pytest.raises(ClientError) as e:
+        as_user.get_data_access(AccountId=ACCOUNT, Target=f"s3://{bucket}/shared/*", Permission="WRITE")
+    assert code(e) == "AccessDenied" and status(e) == 403
+    assert message(e) == f"You do not have WRITE permissions to the requested S3 Prefix: s3://{bucket}/shared/*"
+
+    got = as_user.get_data_access(AccountId=ACCOUNT, Target=f"s3://{bucket}/shared/*", Permission="READ")
+    assert got["MatchedGrantTarget"] == f"s3://{bucket}/shared/*"
+    assert got["Grantee"] == {"GranteeType": "IAM", "GranteeIdentifier": user_arn}
+    creds = got["Credentials"]
+    assert creds["AccessKeyId"].startswith("ASIA") and creds["SessionToken"]
+
+    s3.put_object(Bucket=bucket, Key="shared/report.txt", Body=b"granted")
+    s3.put_object(Bucket=bucket, Key="private/secret.txt", Body=b"not granted")
+    vended = boto3.session.Session().client(
+        "s3",
+        endpoint_url=simfra_endpoint,
+        region_name=REGION,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        config=client_config(),
+    )
+    assert vended.get_object(Bucket=bucket, Key="shared/report.txt")["Body"].read() == b"granted"
+    with pytest.raises(ClientError) as e:
+        vended.get_object(Bucket=bucket, Key="private/secret.txt")
+    assert code(e) == "AccessDenied"
+    with pytest.raises(ClientError) as e:
+        vended.put_object(Bucket=bucket, Key="shared/new.txt", Body=b"x")
+    assert code(e) == "AccessDenied"

@@ -104,16 +104,12 @@ fn new_alias(name: &str) -> String {
     format!("{prefix}-{}-s3alias", simfra_identity::ids::random_string(LOWER_ALNUM, 34))
 }
 
-pub(crate) fn no_such_access_point() -> ServiceError {
+fn no_such_access_point() -> ServiceError {
     ServiceError::new("NoSuchAccessPoint", 404, "The specified accesspoint does not exist")
 }
 
 fn no_such_access_point_policy() -> ServiceError {
     ServiceError::new("NoSuchAccessPointPolicy", 404, "The specified accesspoint policy does not exist")
-}
-
-fn no_such_bucket() -> ServiceError {
-    ServiceError::new("NoSuchBucket", 404, "The specified bucket does not exist")
 }
 
 fn malformed(message: &str) -> ServiceError {
@@ -148,9 +144,10 @@ fn with_access_point<T>(ctx: &RequestContext, name: &str, f: impl FnOnce(&mut St
 
 pub(crate) fn create(ctx: &RequestContext, input: CreateAccessPointRequest) -> Result<CreateAccessPointResult, ServiceError> {
     if !valid_name(&input.name) {
-        return Err(ServiceError::new("InvalidURI", 400, "Couldn't parse the specified URI."));
+        return Err(ServiceError::new("InvalidAccessPoint", 400, "The specified access point name or account is not valid."));
     }
-    let bucket = (s3().bucket)(&input.bucket).ok_or_else(no_such_bucket)?;
+    let bucket = (s3().bucket)(&input.bucket)
+        .ok_or_else(|| ServiceError::new("InvalidRequest", 400, "An access point can be created only for an existing bucket."))?;
     if let Some(expected) = &input.bucket_account_id {
         if *expected != bucket.owner_account {
             return Err(ServiceError::new("AccessDenied", 403, "Access Denied"));
@@ -210,6 +207,11 @@ pub(crate) fn get(ctx: &RequestContext, name: &str) -> Result<GetAccessPointResu
 
 pub(crate) fn list(ctx: &RequestContext, input: &ListAccessPointsRequest) -> Result<ListAccessPointsResult, ServiceError> {
     let max = input.max_results.unwrap_or(1000).clamp(1, 1000) as usize;
+    if let Some(bucket) = &input.bucket {
+        if (s3().bucket)(bucket).is_none() {
+            return Err(ServiceError::new("InvalidRequest", 400, "An access point can be listed only for an existing bucket."));
+        }
+    }
     let scope = state().regional(ctx);
     let data = scope.lock();
     let after = input.next_token.clone().unwrap_or_default();

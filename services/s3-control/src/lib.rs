@@ -1,7 +1,7 @@
 //! Amazon S3 Control: the account's Block Public Access settings, access
 //! points (policies, aliases, network origin), Multi-Region Access Points,
-//! tags of S3 resources, S3 Batch Operations jobs and Storage Lens
-//! configurations.
+//! S3 Access Grants (with real vended credentials), tags of S3 resources,
+//! S3 Batch Operations jobs and Storage Lens configurations.
 //!
 //! In-process API for S3 (which depends on this crate):
 //! - [`account_public_access_block`]: the account's four Block Public Access flags;
@@ -16,6 +16,7 @@
 //!
 //! This crate reaches S3 through the [`S3Link`] the server gives [`handler`].
 
+mod access_grants;
 mod access_points;
 mod jobs;
 mod link;
@@ -45,6 +46,8 @@ pub(crate) struct Data {
     pub access_points: BTreeMap<String, access_points::StoredAccessPoint>,
     pub jobs: jobs::Jobs,
     pub storage_lens: BTreeMap<String, storage_lens::StoredConfiguration>,
+    /// The S3 Access Grants instance, once created.
+    pub access_grants: Option<access_grants::Instance>,
 }
 
 #[derive(Default)]
@@ -105,9 +108,16 @@ pub struct S3Control;
 impl S3ControlApi for S3Control {
     fn implemented(&self) -> &'static [&'static str] {
         &[
+            "CreateAccessGrant",
+            "CreateAccessGrantsInstance",
+            "CreateAccessGrantsLocation",
             "CreateAccessPoint",
             "CreateJob",
             "CreateMultiRegionAccessPoint",
+            "DeleteAccessGrant",
+            "DeleteAccessGrantsInstance",
+            "DeleteAccessGrantsInstanceResourcePolicy",
+            "DeleteAccessGrantsLocation",
             "DeleteAccessPoint",
             "DeleteAccessPointPolicy",
             "DeleteJobTagging",
@@ -117,9 +127,15 @@ impl S3ControlApi for S3Control {
             "DeleteStorageLensConfigurationTagging",
             "DescribeJob",
             "DescribeMultiRegionAccessPointOperation",
+            "GetAccessGrant",
+            "GetAccessGrantsInstance",
+            "GetAccessGrantsInstanceForPrefix",
+            "GetAccessGrantsInstanceResourcePolicy",
+            "GetAccessGrantsLocation",
             "GetAccessPoint",
             "GetAccessPointPolicy",
             "GetAccessPointPolicyStatus",
+            "GetDataAccess",
             "GetJobTagging",
             "GetMultiRegionAccessPoint",
             "GetMultiRegionAccessPointPolicy",
@@ -128,11 +144,16 @@ impl S3ControlApi for S3Control {
             "GetPublicAccessBlock",
             "GetStorageLensConfiguration",
             "GetStorageLensConfigurationTagging",
+            "ListAccessGrants",
+            "ListAccessGrantsInstances",
+            "ListAccessGrantsLocations",
             "ListAccessPoints",
+            "ListCallerAccessGrants",
             "ListJobs",
             "ListMultiRegionAccessPoints",
             "ListStorageLensConfigurations",
             "ListTagsForResource",
+            "PutAccessGrantsInstanceResourcePolicy",
             "PutAccessPointPolicy",
             "PutJobTagging",
             "PutMultiRegionAccessPointPolicy",
@@ -142,6 +163,7 @@ impl S3ControlApi for S3Control {
             "SubmitMultiRegionAccessPointRoutes",
             "TagResource",
             "UntagResource",
+            "UpdateAccessGrantsLocation",
             "UpdateJobPriority",
             "UpdateJobStatus",
         ]
@@ -213,6 +235,176 @@ impl S3ControlApi for S3Control {
         Ok(GetAccessPointPolicyStatusResult { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
     }
 
+    // ---------------------------------------------------------------- S3 Access Grants
+
+    async fn create_access_grants_instance(
+        &self,
+        ctx: &RequestContext,
+        input: CreateAccessGrantsInstanceRequest,
+    ) -> Result<CreateAccessGrantsInstanceResult, CreateAccessGrantsInstanceError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::create_instance(ctx, input)?)
+    }
+
+    async fn get_access_grants_instance(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessGrantsInstanceRequest,
+    ) -> Result<GetAccessGrantsInstanceResult, GetAccessGrantsInstanceError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::get_instance(ctx)?)
+    }
+
+    async fn list_access_grants_instances(
+        &self,
+        ctx: &RequestContext,
+        input: ListAccessGrantsInstancesRequest,
+    ) -> Result<ListAccessGrantsInstancesResult, ListAccessGrantsInstancesError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::list_instances(ctx))
+    }
+
+    async fn delete_access_grants_instance(&self, ctx: &RequestContext, input: DeleteAccessGrantsInstanceRequest) -> Result<(), DeleteAccessGrantsInstanceError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::delete_instance(ctx)?)
+    }
+
+    async fn get_access_grants_instance_for_prefix(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessGrantsInstanceForPrefixRequest,
+    ) -> Result<GetAccessGrantsInstanceForPrefixResult, GetAccessGrantsInstanceForPrefixError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::instance_for_prefix(ctx, &input.s3_prefix)?)
+    }
+
+    async fn put_access_grants_instance_resource_policy(
+        &self,
+        ctx: &RequestContext,
+        input: PutAccessGrantsInstanceResourcePolicyRequest,
+    ) -> Result<PutAccessGrantsInstanceResourcePolicyResult, PutAccessGrantsInstanceResourcePolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::put_policy(ctx, input.policy, input.organization)?)
+    }
+
+    async fn get_access_grants_instance_resource_policy(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessGrantsInstanceResourcePolicyRequest,
+    ) -> Result<GetAccessGrantsInstanceResourcePolicyResult, GetAccessGrantsInstanceResourcePolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::get_policy(ctx)?)
+    }
+
+    async fn delete_access_grants_instance_resource_policy(
+        &self,
+        ctx: &RequestContext,
+        input: DeleteAccessGrantsInstanceResourcePolicyRequest,
+    ) -> Result<(), DeleteAccessGrantsInstanceResourcePolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::delete_policy(ctx)?)
+    }
+
+    async fn create_access_grants_location(
+        &self,
+        ctx: &RequestContext,
+        input: CreateAccessGrantsLocationRequest,
+    ) -> Result<CreateAccessGrantsLocationResult, CreateAccessGrantsLocationError> {
+        check_account(ctx, &input.account_id)?;
+        let l = access_grants::create_location(ctx, input)?;
+        Ok(CreateAccessGrantsLocationResult {
+            created_at: l.created_at,
+            access_grants_location_id: l.access_grants_location_id,
+            access_grants_location_arn: l.access_grants_location_arn,
+            location_scope: l.location_scope,
+            iam_role_arn: l.iam_role_arn,
+        })
+    }
+
+    async fn get_access_grants_location(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessGrantsLocationRequest,
+    ) -> Result<GetAccessGrantsLocationResult, GetAccessGrantsLocationError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::get_location(ctx, &input.access_grants_location_id)?)
+    }
+
+    async fn update_access_grants_location(
+        &self,
+        ctx: &RequestContext,
+        input: UpdateAccessGrantsLocationRequest,
+    ) -> Result<UpdateAccessGrantsLocationResult, UpdateAccessGrantsLocationError> {
+        check_account(ctx, &input.account_id)?;
+        let l = access_grants::update_location(ctx, &input.access_grants_location_id, &input.iam_role_arn)?;
+        Ok(UpdateAccessGrantsLocationResult {
+            created_at: l.created_at,
+            access_grants_location_id: l.access_grants_location_id,
+            access_grants_location_arn: l.access_grants_location_arn,
+            location_scope: l.location_scope,
+            iam_role_arn: l.iam_role_arn,
+        })
+    }
+
+    async fn delete_access_grants_location(&self, ctx: &RequestContext, input: DeleteAccessGrantsLocationRequest) -> Result<(), DeleteAccessGrantsLocationError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::delete_location(ctx, &input.access_grants_location_id)?)
+    }
+
+    async fn list_access_grants_locations(
+        &self,
+        ctx: &RequestContext,
+        input: ListAccessGrantsLocationsRequest,
+    ) -> Result<ListAccessGrantsLocationsResult, ListAccessGrantsLocationsError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::list_locations(ctx, input.location_scope.as_deref())?)
+    }
+
+    async fn create_access_grant(&self, ctx: &RequestContext, input: CreateAccessGrantRequest) -> Result<CreateAccessGrantResult, CreateAccessGrantError> {
+        check_account(ctx, &input.account_id)?;
+        let g = access_grants::create_grant(ctx, input)?;
+        Ok(CreateAccessGrantResult {
+            created_at: g.created_at,
+            access_grant_id: g.access_grant_id,
+            access_grant_arn: g.access_grant_arn,
+            grantee: g.grantee,
+            access_grants_location_id: g.access_grants_location_id,
+            access_grants_location_configuration: g.access_grants_location_configuration,
+            permission: g.permission,
+            application_arn: g.application_arn,
+            grant_scope: g.grant_scope,
+        })
+    }
+
+    async fn get_access_grant(&self, ctx: &RequestContext, input: GetAccessGrantRequest) -> Result<GetAccessGrantResult, GetAccessGrantError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::get_grant(ctx, &input.access_grant_id)?)
+    }
+
+    async fn delete_access_grant(&self, ctx: &RequestContext, input: DeleteAccessGrantRequest) -> Result<(), DeleteAccessGrantError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::delete_grant(ctx, &input.access_grant_id)?)
+    }
+
+    async fn list_access_grants(&self, ctx: &RequestContext, input: ListAccessGrantsRequest) -> Result<ListAccessGrantsResult, ListAccessGrantsError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::list_grants(ctx, &input)?)
+    }
+
+    async fn list_caller_access_grants(
+        &self,
+        ctx: &RequestContext,
+        input: ListCallerAccessGrantsRequest,
+    ) -> Result<ListCallerAccessGrantsResult, ListCallerAccessGrantsError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::list_caller_grants(ctx, input.grant_scope.as_deref())?)
+    }
+
+    async fn get_data_access(&self, ctx: &RequestContext, input: GetDataAccessRequest) -> Result<GetDataAccessResult, GetDataAccessError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(access_grants::get_data_access(ctx, &input)?)
+    }
+
     // ---------------------------------------------------------------- Multi-Region Access Points
 
     async fn create_multi_region_access_point(
@@ -230,7 +422,7 @@ impl S3ControlApi for S3Control {
         input: DeleteMultiRegionAccessPointRequest,
     ) -> Result<DeleteMultiRegionAccessPointResult, DeleteMultiRegionAccessPointError> {
         check_account(ctx, &input.account_id)?;
-        Ok(DeleteMultiRegionAccessPointResult { request_token_arn: Some(multi_region::delete(ctx, input)) })
+        Ok(DeleteMultiRegionAccessPointResult { request_token_arn: Some(multi_region::delete(ctx, input)?) })
     }
 
     async fn put_multi_region_access_point_policy(
@@ -330,6 +522,11 @@ impl S3ControlApi for S3Control {
 
     async fn put_job_tagging(&self, ctx: &RequestContext, input: PutJobTaggingRequest) -> Result<PutJobTaggingResult, PutJobTaggingError> {
         check_account(ctx, &input.account_id)?;
+        if input.tags.len() > 50 {
+            let mut e: ServiceError = TooManyTagsException { message: None }.into();
+            e.message = Some("The number of tags exceeds the limit of 50 tags.".into());
+            return Err(e.into());
+        }
         let tags = tagging::checked(input.tags.into_iter().map(|t| (t.key, t.value)).collect())?;
         jobs::set_tags(ctx, &input.job_id, tags)?;
         Ok(PutJobTaggingResult {})

@@ -87,11 +87,22 @@ fn error(code: &str, message: String, resource: &str) -> AsyncErrorDetails {
     AsyncErrorDetails { code: Some(code.into()), message: Some(message), resource: Some(resource.into()), request_id: None }
 }
 
-/// Records an operation and answers its token; a retry with the same client
-/// token answers the first token.
-fn record(data: &mut Data, ctx: &RequestContext, kind: AsyncOperationName, client_token: &str, parameters: AsyncRequestParameters, work: impl FnOnce(&mut Data) -> Option<AsyncErrorDetails>) -> String {
-    if let Some((token, _)) = data.operations.iter().find(|(_, op)| op.client_token == client_token && op.kind == kind) {
-        return token.clone();
+/// Records an operation and answers its token. A retry with the same client
+/// token and request answers the first token; the token reused for another
+/// request is a `ClientTokenConflict`.
+fn record(
+    data: &mut Data,
+    ctx: &RequestContext,
+    kind: AsyncOperationName,
+    client_token: &str,
+    parameters: AsyncRequestParameters,
+    work: impl FnOnce(&mut Data) -> Option<AsyncErrorDetails>,
+) -> Result<String, ServiceError> {
+    if let Some((token, op)) = data.operations.iter().find(|(_, op)| op.client_token == client_token) {
+        if op.kind == kind && op.parameters == parameters {
+            return Ok(token.clone());
+        }
+        return Err(ServiceError::new("ClientTokenConflict", 409, "Your Multi-Region Access Point idempotency token was already used for a different request."));
     }
     let path = match kind {
         AsyncOperationName::CreateMultiRegionAccessPoint => "create",
@@ -106,7 +117,7 @@ fn record(data: &mut Data, ctx: &RequestContext, kind: AsyncOperationName, clien
     );
     let error = work(data);
     data.operations.insert(token.clone(), Operation { created: Timestamp::now(), kind, client_token: client_token.to_string(), parameters, error });
-    token
+    Ok(token)
 }
 
 pub(crate) fn create(ctx: &RequestContext, input: CreateMultiRegionAccessPointRequest) -> Result<String, ServiceError> {
@@ -114,26 +125,30 @@ pub(crate) fn create(ctx: &RequestContext, input: CreateMultiRegionAccessPointRe
     if !valid_name(&details.name) {
         return Err(ServiceError::new("InvalidRequest", 400, "Multi-Region Access Point names are 3 to 50 lower-case letters, numbers and hyphens, and do not begin or end with a hyphen."));
     }
-    if details.regions.is_empty() || details.regions.len() > 17 {
-        return Err(ServiceError::new("InvalidRequest", 400, "A Multi-Region Access Point has 1 to 17 Regions."));
+    if details.regions.len() > 17 {
+        return Err(ServiceError::new(
+            "TooManyMultiRegionAccessPointregionsError",
+            400,
+            "You have attempted to create a Multi-Region Access Point with more Regions than are allowed for an account.",
+        ));
     }
     let scope = scope(ctx);
     let mut data = scope.lock();
     let parameters = AsyncRequestParameters { create_multi_region_access_point_request: Some(details.clone()), ..Default::default() };
     let token = record(&mut data, ctx, AsyncOperationName::CreateMultiRegionAccessPoint, &input.client_token, parameters, |data| {
         if data.by_name.contains_key(&details.name) {
-            return Some(error("AccessPointAlreadyOwnedByYou", "Your previous request to create the named Multi-Region Access Point succeeded and you already own it.".into(), &details.name));
+            return Some(error("MultiRegionAccessPointAlreadyOwnedByYou", "You already have a Multi-Region Access Point with the same name.".into(), &details.name));
         }
         let mut regions: Vec<(String, String, String, i32)> = Vec::new();
         for r in &details.regions {
             let Some(bucket) = (s3().bucket)(&r.bucket) else {
-                return Some(error("NoSuchBucket", "The specified bucket does not exist".into(), &r.bucket));
+                return Some(error("NoSuchBucket", "The specified bucket does not exist.".into(), &r.bucket));
             };
             if r.bucket_account_id.as_ref().is_some_and(|a| *a != bucket.owner_account) {
-                return Some(error("AccessDenied", "Access Denied".into(), &r.bucket));
+                return Some(error("AccessDenied", "Access denied.".into(), &r.bucket));
             }
             if regions.iter().any(|(_, _, region, _)| *region == bucket.region) {
-                return Some(error("InvalidRequest", format!("Only one bucket per Region: two buckets are in {}", bucket.region), &r.bucket));
+                return Some(error("MultiRegionAccessPointSameBucketRegion", "The buckets used to create a Multi-Region Access Point cannot be in the same Region.".into(), &r.bucket));
             }
             regions.push((r.bucket.clone(), bucket.owner_account, bucket.region, 100));
         }
@@ -149,11 +164,11 @@ pub(crate) fn create(ctx: &RequestContext, input: CreateMultiRegionAccessPointRe
             },
         );
         None
-    });
+    })?;
     Ok(token)
 }
 
-pub(crate) fn delete(ctx: &RequestContext, input: DeleteMultiRegionAccessPointRequest) -> String {
+pub(crate) fn delete(ctx: &RequestContext, input: DeleteMultiRegionAccessPointRequest) -> Result<String, ServiceError> {
     let scope = scope(ctx);
     let mut data = scope.lock();
     let name = input.details.name.clone();
@@ -164,26 +179,26 @@ pub(crate) fn delete(ctx: &RequestContext, input: DeleteMultiRegionAccessPointRe
 }
 
 pub(crate) fn put_policy(ctx: &RequestContext, input: PutMultiRegionAccessPointPolicyRequest) -> Result<String, ServiceError> {
-    if simfra_policy::parse(&input.details.policy).is_err() {
-        return Err(ServiceError::new("MalformedPolicy", 400, "This policy contains invalid Json"));
-    }
     let scope = scope(ctx);
     let mut data = scope.lock();
     let (name, policy) = (input.details.name.clone(), input.details.policy.clone());
     let parameters = AsyncRequestParameters { put_multi_region_access_point_policy_request: Some(input.details), ..Default::default() };
-    Ok(record(&mut data, ctx, AsyncOperationName::PutMultiRegionAccessPointPolicy, &input.client_token, parameters, |data| match data.by_name.get_mut(&name) {
-        Some(m) => {
-            m.policy = Some(policy);
-            None
+    record(&mut data, ctx, AsyncOperationName::PutMultiRegionAccessPointPolicy, &input.client_token, parameters, |data| {
+        let Some(m) = data.by_name.get_mut(&name) else {
+            return Some(error("NoSuchMultiRegionAccessPoint", "The specified Multi-Region Access Point does not exist.".into(), &name));
+        };
+        if simfra_policy::parse(&policy).is_err() {
+            return Some(error("MalformedPolicy", "The specified policy syntax is not valid.".into(), &name));
         }
-        None => Some(error("NoSuchMultiRegionAccessPoint", "The specified Multi-Region Access Point does not exist.".into(), &name)),
-    }))
+        m.policy = Some(policy);
+        None
+    })
 }
 
 pub(crate) fn describe_operation(ctx: &RequestContext, token: &str) -> Result<AsyncOperation, ServiceError> {
     let scope = scope(ctx);
     let data = scope.lock();
-    let op = data.operations.get(token).ok_or_else(|| ServiceError::new("NoSuchAsyncRequest", 404, "The specified asynchronous request does not exist."))?;
+    let op = data.operations.get(token).ok_or_else(|| ServiceError::new("NoSuchAsyncRequest", 404, "The specified request was not found."))?;
     Ok(AsyncOperation {
         creation_time: Some(op.created),
         operation: Some(op.kind.clone()),

@@ -19,11 +19,39 @@ fn no_such_configuration() -> ServiceError {
     ServiceError::new("NoSuchConfiguration", 404, "The specified configuration does not exist.")
 }
 
+fn invalid(code: &str, message: &str) -> ServiceError {
+    ServiceError::new(code, 400, message)
+}
+
+/// AWS's checks of a configuration ("List of Amazon S3 Storage Lens error codes").
+fn check(config_id: &str, c: &StorageLensConfiguration) -> Result<(), ServiceError> {
+    if c.id != config_id {
+        return Err(invalid("InvalidConfigId", "The configuration ID is not valid."));
+    }
+    if c.storage_lens_arn.is_some() {
+        return Err(invalid("InvalidStorageLensArn", "The S3 Storage Lens ARN is not required in input."));
+    }
+    if c.include.is_some() && c.exclude.is_some() {
+        return Err(invalid(
+            "InvalidIncludeExcludeContainers",
+            "You can specify either an Include container or an Exclude container in a configuration. You cannot specify both in a configuration.",
+        ));
+    }
+    let containers = [c.include.as_ref().map(|i| (&i.buckets, &i.regions)), c.exclude.as_ref().map(|e| (&e.buckets, &e.regions))];
+    for (buckets, regions) in containers.into_iter().flatten() {
+        if buckets.as_ref().is_some_and(|b| b.len() > 50) {
+            return Err(invalid("TooManyBuckets", "The buckets container cannot have more than 50 buckets."));
+        }
+        if regions.as_ref().is_some_and(|r| r.len() > 50) {
+            return Err(invalid("TooManyRegions", "The Regions container cannot have more than 50 Regions."));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn put(ctx: &RequestContext, input: PutStorageLensConfigurationRequest) -> Result<(), ServiceError> {
     let mut configuration = input.storage_lens_configuration;
-    if configuration.id != input.config_id {
-        return Err(ServiceError::new("InvalidRequest", 400, "The configuration ID in the request body does not match the one in the URI."));
-    }
+    check(&input.config_id, &configuration)?;
     configuration.storage_lens_arn = Some(arn(ctx, &input.config_id));
     let new_tags = match input.tags {
         Some(t) => Some(crate::tagging::checked(t.into_iter().map(|t| (t.key, t.value)).collect())?),
