@@ -20,7 +20,7 @@ mod ids;
 mod internal;
 mod listing;
 mod multipart;
-mod notify;
+pub mod notify;
 mod objects;
 mod settings;
 pub mod storage;

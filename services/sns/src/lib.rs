@@ -152,6 +152,12 @@ pub(crate) fn topic_not_found() -> ServiceError {
 /// asynchronous-invocation destinations), in the topic's account and region
 /// with the service as the caller. Returns the message id.
 pub fn publish_internal(topic_arn: &str, message: &str) -> Result<String, String> {
+    publish_for_service(topic_arn, None, message)
+}
+
+/// Publishes a message (with a subject, as S3 event notifications carry
+/// one) for another service, as [`publish_internal`] does.
+pub fn publish_for_service(topic_arn: &str, subject: Option<&str>, message: &str) -> Result<String, String> {
     let (region, account, _) = split_arn(topic_arn).ok_or("not an SNS topic ARN")?;
     let ctx = simfra_model::RequestContext {
         request_id: simfra_identity::ids::uuid(),
@@ -166,6 +172,31 @@ pub fn publish_internal(topic_arn: &str, message: &str) -> Result<String, String
         headers: Arc::new(Vec::new()),
         authorized_accounts: Vec::new(),
     };
-    let input = simfra_gen_sns::types::PublishInput { topic_arn: Some(topic_arn.to_string()), message: message.to_string(), ..Default::default() };
+    let input = simfra_gen_sns::types::PublishInput {
+        topic_arn: Some(topic_arn.to_string()),
+        message: message.to_string(),
+        subject: subject.map(str::to_string),
+        ..Default::default()
+    };
     publish::publish(&ctx, input).map(|r| r.message_id.unwrap_or_default()).map_err(|e| e.message.unwrap_or(e.code))
+}
+
+/// Whether the topic's policy lets an AWS service (`s3.amazonaws.com`)
+/// publish to it on behalf of `source_arn` owned by `source_account`, as AWS
+/// requires before a service may deliver to a topic; `None` when there is
+/// no such topic. A topic without a policy admits no service.
+pub fn topic_admits_service(topic_arn: &str, service: &str, source_arn: &str, source_account: &str) -> Option<bool> {
+    let (region, account, _) = split_arn(topic_arn)?;
+    let policy = {
+        let data = state().get(account, region);
+        let data = data.lock();
+        data.topics.get(topic_arn)?.attributes.get("Policy").cloned()
+    };
+    let Some(policy) = policy.and_then(|p| simfra_policy::parse(&p).ok()) else { return Some(false) };
+    let evaluation = simfra_policy::Evaluation { resource: Some(("topic policy", &policy)), resource_account: Some(account), ..Default::default() };
+    let mut request = simfra_policy::Request::new("sns:Publish", topic_arn, service, account)
+        .with("aws:SourceArn", &[source_arn])
+        .with("aws:SourceAccount", &[source_account]);
+    request.service_principal = Some(service.to_string());
+    Some(simfra_policy::evaluate(&evaluation, &request).0.is_allowed())
 }
