@@ -133,6 +133,34 @@ def test_each_start_has_its_own_token(server):
         other.stop()
 
 
+def test_a_containers_token_speaks_for_that_container_only(server):
+    mine, other = unique("mine"), unique("other")
+    token = server.call("GET", f"/_internal/test/token?name={mine}")[1]["token"]
+    assert token != server.token
+    for name in (mine, other):
+        server.call("PUT", f"/_internal/test/config?name={name}", {"owner": name})
+    assert server.call("GET", f"/_internal/container/config?name={mine}", token=token)[1] == {"owner": mine}
+    status, body, _ = server.call("GET", f"/_internal/container/config?name={other}", token=token)
+    assert status == 403
+    assert body["message"] == f"The bearer token is not the SIMFRA_TOKEN of the container {other}."
+    assert server.call("POST", "/_internal/container/status", {"name": mine, "status": "ok"}, token=token)[0] == 200
+    assert server.call("POST", "/_internal/container/status", {"name": other, "status": "ok"}, token=token)[0] == 403
+    assert server.call("GET", f"/_internal/container/commands?name={other}&wait=0", token=token)[0] == 403
+    # A command sent to the other container cannot be answered with this token.
+    t, answer = send_command_in_background(server, other, {"op": "x"}, 10000)
+    [command] = server.control("GET", f"/_internal/container/commands?name={other}&wait=10")[1]["commands"]
+    status, _, _ = server.call("POST", "/_internal/container/command-result", {"id": command["id"], "result": "forged"}, token=token)
+    assert status == 403
+    other_token = server.call("GET", f"/_internal/test/token?name={other}")[1]["token"]
+    status, _, _ = server.call("POST", "/_internal/container/command-result", {"id": command["id"], "result": "real"}, token=other_token)
+    assert status == 200
+    t.join(15)
+    assert answer["response"][1] == {"result": "real"}
+    # Invoking as another container is refused too.
+    status, body, _ = server.call("POST", "/_internal/lambda/invoke/f", b"{}", token=token, headers={"X-Simfra-Container-Name": other})
+    assert status == 403
+
+
 def test_unknown_endpoints_and_methods(server):
     assert server.control("GET", "/_internal/container/nothing")[0] == 404
     assert server.control("DELETE", "/_internal/container/config?name=x")[0] == 405
@@ -421,7 +449,8 @@ def test_container_reaches_simfra_through_the_control_api(server, images):
         assert labels["test.label"] == "yes"
         env = dict(e.split("=", 1) for e in info["Config"]["Env"])
         assert env["SIMFRA_ENDPOINT"] == f"http://simfra.local:{server.port}"
-        assert env["SIMFRA_TOKEN"] == server.token
+        assert env["SIMFRA_TOKEN"] == server.call("GET", f"/_internal/test/token?name={container_name}")[1]["token"]
+        assert env["SIMFRA_TOKEN"] != server.token
         assert env["SIMFRA_CONTAINER_NAME"] == container_name
         assert "simfra.local:host-gateway" in info["HostConfig"]["ExtraHosts"]
         assert info["HostConfig"]["Memory"] == 64 * 1024 * 1024

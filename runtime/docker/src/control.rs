@@ -1,6 +1,8 @@
 //! The state behind the container control API (`/_internal/…` on the gateway,
 //! served by runtime/gateway/src/internal.rs). Services use the functions here;
-//! containers use the HTTP endpoints with `Authorization: Bearer $SIMFRA_TOKEN`.
+//! containers use the HTTP endpoints with `Authorization: Bearer $SIMFRA_TOKEN`,
+//! which speaks for that container only ([`container_token`]; the per-start
+//! master [`token`] speaks for any).
 //!
 //! | endpoint | service side |
 //! | --- | --- |
@@ -28,14 +30,26 @@ use tokio::sync::{oneshot, Notify};
 /// The longest a `commands` poll waits before answering an empty list.
 pub const MAX_POLL_WAIT: Duration = Duration::from_secs(20);
 
-// ---------------------------------------------------------------- the token
+// ---------------------------------------------------------------- tokens
 
-static TOKEN: LazyLock<String> = LazyLock::new(|| simfra_identity::ids::random_hex(32));
+static SECRET: LazyLock<String> = LazyLock::new(|| simfra_identity::ids::random_hex(32));
 
-/// The per-start bearer token containers present (`SIMFRA_TOKEN`): 64 random
-/// hex digits, new each time Simfra starts.
+/// The per-start master token: 64 random hex digits, new each time Simfra
+/// starts. It speaks for any container (Simfra's own tools, tests); a
+/// container gets only [`container_token`] of its own name.
 pub fn token() -> &'static str {
-    &TOKEN
+    &SECRET
+}
+
+/// The `SIMFRA_TOKEN` of container `name`: HMAC-SHA256 of the name under the
+/// per-start secret, so a container's token speaks for that container only
+/// (code running in one container cannot read another's config, report its
+/// status, answer its commands or invoke as its owner).
+pub fn container_token(name: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(SECRET.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(name.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What an `Authorization` header says about the caller.
@@ -44,28 +58,32 @@ pub enum TokenCheck {
     Valid,
     /// No `Authorization: Bearer …` header: 401.
     Missing,
-    /// A bearer token, but not this start's: 403.
+    /// A bearer token, but neither the master token nor the container's: 403.
     Invalid,
 }
 
-/// Checks an `Authorization` header value against [`token`].
-pub fn check_authorization(header: Option<&str>) -> TokenCheck {
-    check_against(header, token())
+/// The token of an `Authorization: Bearer …` header value.
+pub fn bearer(header: Option<&str>) -> Option<&str> {
+    let value = header?.trim();
+    value.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer "))?;
+    Some(value[7..].trim()).filter(|t| !t.is_empty())
 }
 
-fn check_against(header: Option<&str>, expected: &str) -> TokenCheck {
-    let Some(value) = header.map(str::trim) else { return TokenCheck::Missing };
-    let Some(given) = value.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).map(|_| value[7..].trim()) else {
-        return TokenCheck::Missing;
-    };
-    // Compared without an early exit, so the time taken says nothing about the token.
-    let same_len = given.len() == expected.len();
-    let diff = given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
-    if same_len && diff == 0 {
+/// Whether an `Authorization` header value may act for container `name`
+/// (`None`: for no container in particular, which takes the master token).
+pub fn check_authorization(header: Option<&str>, name: Option<&str>) -> TokenCheck {
+    let Some(given) = bearer(header) else { return TokenCheck::Missing };
+    if same(given, token()) || name.is_some_and(|n| same(given, &container_token(n))) {
         TokenCheck::Valid
     } else {
         TokenCheck::Invalid
     }
+}
+
+/// Compared without an early exit, so the time taken says nothing about the token.
+fn same(given: &str, expected: &str) -> bool {
+    let diff = given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    given.len() == expected.len() && diff == 0
 }
 
 // ---------------------------------------------------------------- state
@@ -84,7 +102,8 @@ struct State {
     statuses: Mutex<HashMap<String, ContainerStatus>>,
     status_changed: Notify,
     queues: Mutex<HashMap<String, Queue>>,
-    waiting: Mutex<HashMap<String, oneshot::Sender<Json>>>,
+    /// Command id → (container name, the sender waiting for its result).
+    waiting: Mutex<HashMap<String, (String, oneshot::Sender<Json>)>>,
     lambda_invoke: Mutex<Option<InvokeHook>>,
 }
 
@@ -252,7 +271,7 @@ impl std::error::Error for CommandTimeout {}
 pub async fn send_command(name: &str, command: Json, timeout: Duration) -> Result<Json, CommandTimeout> {
     let id = simfra_identity::ids::uuid();
     let (tx, rx) = oneshot::channel();
-    lock(&STATE.waiting).insert(id.clone(), tx);
+    lock(&STATE.waiting).insert(id.clone(), (name.to_string(), tx));
     {
         let mut queues = lock(&STATE.queues);
         let q = queues.entry(name.to_string()).or_default();
@@ -300,11 +319,16 @@ pub async fn next_commands(name: &str, wait: Duration) -> Vec<PendingCommand> {
     }
 }
 
+/// The container a waiting command was sent to (None: unknown, answered or timed out).
+pub fn command_container(id: &str) -> Option<String> {
+    lock(&STATE.waiting).get(id).map(|(name, _)| name.clone())
+}
+
 /// Hands a container's result to the [`send_command`] waiting for it; false
 /// when none waits (unknown id, or it timed out).
 pub fn complete_command(id: &str, result: Json) -> bool {
     match lock(&STATE.waiting).remove(id) {
-        Some(tx) => tx.send(result).is_ok(),
+        Some((_, tx)) => tx.send(result).is_ok(),
         None => false,
     }
 }
@@ -409,17 +433,23 @@ mod tests {
 
     #[test]
     fn token_checks() {
-        let t = "abc123";
-        assert_eq!(check_against(None, t), TokenCheck::Missing);
-        assert_eq!(check_against(Some("Basic abc123"), t), TokenCheck::Missing);
-        assert_eq!(check_against(Some("Bearer abc123"), t), TokenCheck::Valid);
-        assert_eq!(check_against(Some("bearer  abc123 "), t), TokenCheck::Valid);
-        assert_eq!(check_against(Some("Bearer abc124"), t), TokenCheck::Invalid);
-        assert_eq!(check_against(Some("Bearer abc1234"), t), TokenCheck::Invalid);
-        assert_eq!(check_against(Some("Bearer "), t), TokenCheck::Missing);
-        assert_eq!(check_against(Some("Bearer x"), t), TokenCheck::Invalid);
+        assert_eq!(bearer(None), None);
+        assert_eq!(bearer(Some("Basic abc")), None);
+        assert_eq!(bearer(Some("Bearer ")), None);
+        assert_eq!(bearer(Some("bearer  abc ")), Some("abc"));
+        let master = format!("Bearer {}", token());
+        let own = format!("Bearer {}", container_token("simfra-a"));
         assert_eq!(token().len(), 64);
-        assert_eq!(check_authorization(Some(&format!("Bearer {}", token()))), TokenCheck::Valid);
+        assert_eq!(container_token("simfra-a").len(), 64);
+        assert_ne!(container_token("simfra-a"), container_token("simfra-b"));
+        assert_eq!(check_authorization(None, Some("simfra-a")), TokenCheck::Missing);
+        assert_eq!(check_authorization(Some("Bearer "), None), TokenCheck::Missing);
+        assert_eq!(check_authorization(Some(&master), None), TokenCheck::Valid);
+        assert_eq!(check_authorization(Some(&master), Some("simfra-b")), TokenCheck::Valid);
+        assert_eq!(check_authorization(Some(&own), Some("simfra-a")), TokenCheck::Valid);
+        assert_eq!(check_authorization(Some(&own), Some("simfra-b")), TokenCheck::Invalid);
+        assert_eq!(check_authorization(Some(&own), None), TokenCheck::Invalid);
+        assert_eq!(check_authorization(Some(&format!("{own}0")), Some("simfra-a")), TokenCheck::Invalid);
     }
 
     #[test]
@@ -465,6 +495,7 @@ mod tests {
         let sender = tokio::spawn(send_command("cmd-a", json!({"op": "ping"}), Duration::from_secs(5)));
         let got = next_commands("cmd-a", Duration::from_secs(5)).await;
         assert_eq!(got.len(), 1);
+        assert_eq!(command_container(&got[0].id).as_deref(), Some("cmd-a"));
         assert_eq!(got[0].command, json!({"op": "ping"}));
         assert!(complete_command(&got[0].id, json!({"pong": true})));
         assert_eq!(sender.await.unwrap().unwrap(), json!({"pong": true}));

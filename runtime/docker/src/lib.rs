@@ -8,8 +8,9 @@
 //! every container with labels (`simfra.managed=true`, `simfra.instance`,
 //! `simfra.service`, `simfra.resource` = the owner ARN), puts it on the
 //! `simfra` bridge network, and gives it
-//! - `SIMFRA_ENDPOINT` (`http://simfra.local:<port>`), `SIMFRA_TOKEN` (the
-//!   per-start bearer token of the control API) and `SIMFRA_CONTAINER_NAME`;
+//! - `SIMFRA_ENDPOINT` (`http://simfra.local:<port>`), `SIMFRA_TOKEN` (its
+//!   bearer token for the control API, derived from the per-start secret and
+//!   good for this container only) and `SIMFRA_CONTAINER_NAME`;
 //! - the name `simfra.local`, resolving to the host gateway (or, when Simfra
 //!   itself runs in a container, to that container's address on the network).
 //!

@@ -299,7 +299,7 @@ impl Orchestrator {
         let network = spec.network.clone().unwrap_or_else(|| self.network.clone());
         let mut env: Vec<String> = spec.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         env.push(format!("SIMFRA_ENDPOINT={}", self.gateway_endpoint()));
-        env.push(format!("SIMFRA_TOKEN={}", control::token()));
+        env.push(format!("SIMFRA_TOKEN={}", control::container_token(&name)));
         env.push(format!("SIMFRA_CONTAINER_NAME={name}"));
         let mut labels: HashMap<String, String> = spec.labels.iter().cloned().collect();
         labels.extend([

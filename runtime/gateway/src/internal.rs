@@ -4,8 +4,10 @@
 //! service-side functions are in simfra-docker's `control` module, whose docs
 //! list the endpoints.
 //!
-//! Answers: 401 without a bearer token, 403 with a wrong one; errors are
-//! `{"message": …}` documents.
+//! Answers: 401 without a bearer token, 403 with one that does not speak for
+//! the container the request is about (its `name`, the status document's
+//! `name`, the command's container, the invoking `X-Simfra-Container-Name`);
+//! errors are `{"message": …}` documents.
 //!
 //! With `SIMFRA_INTERNAL_TEST_HOOKS=true` (tests only) `/_internal/test/…`
 //! also plays the service side: the token, configs, statuses, commands and
@@ -57,31 +59,58 @@ pub async fn handle(req: Request<Body>) -> Response<Body> {
         };
         return test_hook(&method, &path, &query, &body).await;
     }
-    match control::check_authorization(header_str(&parts.headers, "authorization").as_deref()) {
-        TokenCheck::Valid => {}
-        TokenCheck::Missing => {
-            let mut r = error(StatusCode::UNAUTHORIZED, "The control API needs Authorization: Bearer <SIMFRA_TOKEN>.");
-            r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
-            return r;
-        }
-        TokenCheck::Invalid => return error(StatusCode::FORBIDDEN, "The bearer token is not this Simfra's SIMFRA_TOKEN."),
+    let authorization = header_str(&parts.headers, "authorization");
+    if control::bearer(authorization.as_deref()).is_none() {
+        let mut r = error(StatusCode::UNAUTHORIZED, "The control API needs Authorization: Bearer <SIMFRA_TOKEN>.");
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        return r;
     }
+    // Each endpoint acts for one container; the token must speak for it.
+    let act_for = |name: Option<&str>| match control::check_authorization(authorization.as_deref(), name) {
+        TokenCheck::Valid => Ok(()),
+        TokenCheck::Missing | TokenCheck::Invalid => Err(error(
+            StatusCode::FORBIDDEN,
+            match name {
+                Some(n) => format!("The bearer token is not the SIMFRA_TOKEN of the container {n}."),
+                None => "The bearer token is not this Simfra's.".to_string(),
+            },
+        )),
+    };
     let body = match read_body(body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
+    let name = query_param(&query, "name").filter(|n| !n.is_empty());
     match (method.as_str(), path.as_str()) {
-        ("GET", "/_internal/container/config") => config(&query, &parts.headers),
-        ("POST", "/_internal/container/status") => match parse_json(&body) {
-            Ok(doc) => match control::report_status(doc) {
-                Ok(()) => json_response(StatusCode::OK, &json!({})),
-                Err(why) => error(StatusCode::BAD_REQUEST, why),
-            },
+        ("GET", "/_internal/container/config") => match act_for(name.as_deref()) {
+            Ok(()) => config(&query, &parts.headers),
             Err(r) => r,
         },
-        ("GET", "/_internal/container/commands") => commands(&query).await,
-        ("POST", "/_internal/container/command-result") => command_result(&body),
-        ("POST", p) if p.starts_with("/_internal/lambda/invoke/") => invoke(&p["/_internal/lambda/invoke/".len()..], &query, &parts.headers, body).await,
+        ("POST", "/_internal/container/status") => {
+            let doc = match parse_json(&body) {
+                Ok(d) => d,
+                Err(r) => return r,
+            };
+            if let Err(r) = act_for(doc.get("name").and_then(Json::as_str)) {
+                return r;
+            }
+            match control::report_status(doc) {
+                Ok(()) => json_response(StatusCode::OK, &json!({})),
+                Err(why) => error(StatusCode::BAD_REQUEST, why),
+            }
+        }
+        ("GET", "/_internal/container/commands") => match act_for(name.as_deref()) {
+            Ok(()) => commands(&query).await,
+            Err(r) => r,
+        },
+        ("POST", "/_internal/container/command-result") => command_result(&body, act_for),
+        ("POST", p) if p.starts_with("/_internal/lambda/invoke/") => {
+            let caller = header_str(&parts.headers, "x-simfra-container-name").filter(|c| !c.is_empty());
+            match act_for(caller.as_deref()) {
+                Ok(()) => invoke(&p["/_internal/lambda/invoke/".len()..], &query, &parts.headers, body).await,
+                Err(r) => r,
+            }
+        }
         (_, "/_internal/container/config" | "/_internal/container/status" | "/_internal/container/commands" | "/_internal/container/command-result") => {
             error(StatusCode::METHOD_NOT_ALLOWED, format!("{method} is not allowed on {path}."))
         }
@@ -142,8 +171,8 @@ async fn commands(query: &str) -> Response<Body> {
     json_response(StatusCode::OK, &json!({ "commands": pending.iter().map(|c| c.to_json()).collect::<Vec<_>>() }))
 }
 
-/// `POST /_internal/container/command-result` `{"id", "result"}`.
-fn command_result(body: &[u8]) -> Response<Body> {
+/// `POST /_internal/container/command-result` `{"id", "result"}`, from the container the command went to.
+fn command_result(body: &[u8], act_for: impl Fn(Option<&str>) -> Result<(), Response<Body>>) -> Response<Body> {
     let doc = match parse_json(body) {
         Ok(d) => d,
         Err(r) => return r,
@@ -151,6 +180,11 @@ fn command_result(body: &[u8]) -> Response<Body> {
     let Some(id) = doc.get("id").and_then(Json::as_str) else {
         return error(StatusCode::BAD_REQUEST, "The result document needs a string member \"id\".");
     };
+    if let Some(container) = control::command_container(id) {
+        if let Err(r) = act_for(Some(&container)) {
+            return r;
+        }
+    }
     let result = doc.get("result").cloned().unwrap_or(Json::Null);
     if control::complete_command(id, result) {
         json_response(StatusCode::OK, &json!({}))
@@ -194,7 +228,10 @@ async fn invoke(function: &str, query: &str, headers: &HeaderMap, payload: bytes
 async fn test_hook(method: &str, path: &str, query: &str, body: &[u8]) -> Response<Body> {
     let json_body = || parse_json(body);
     match (method, &path["/_internal/test/".len()..]) {
-        ("GET", "token") => json_response(StatusCode::OK, &json!({ "token": control::token() })),
+        ("GET", "token") => match query_param(query, "name") {
+            Some(name) => json_response(StatusCode::OK, &json!({ "token": control::container_token(&name) })),
+            None => json_response(StatusCode::OK, &json!({ "token": control::token() })),
+        },
         ("PUT", "config") => match (required_name(query), json_body()) {
             (Ok(name), Ok(doc)) => {
                 control::register_config(&name, doc);
