@@ -675,3 +675,35 @@ def test_docker_off_means_no_orchestrator():
         assert "Docker off (SIMFRA_DOCKER=false)" in s.stderr()
     finally:
         s.stop()
+
+
+def test_no_engine_means_no_orchestrator_and_a_quick_start(tmp_path):
+    started = time.monotonic()
+    s = Server(DOCKER_HOST=f"unix://{tmp_path}/absent.sock", SIMFRA_DOCKER="true")
+    try:
+        assert time.monotonic() - started < 5
+        assert s.call("GET", "/_internal/test/docker")[1] == {"enabled": False}
+        assert "SIMFRA_DOCKER=true but Docker is unreachable" in s.stderr()
+    finally:
+        s.stop()
+
+
+def test_an_engine_that_never_answers_is_given_up_on(tmp_path):
+    """A socket that accepts and stays silent: the start-up ping gives up after 2 s."""
+    import socket
+
+    path = str(tmp_path / "silent.sock")
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    silent.bind(path)
+    silent.listen(16)
+    try:
+        started = time.monotonic()
+        s = Server(DOCKER_HOST=f"unix://{path}")
+        try:
+            assert time.monotonic() - started < 8
+            assert s.call("GET", "/_internal/test/docker")[1] == {"enabled": False}
+            assert "no Docker engine (no answer within 2 s)" in s.stderr()
+        finally:
+            s.stop()
+    finally:
+        silent.close()
