@@ -511,6 +511,16 @@ pub(crate) fn tags_mut<'d>(data: &'d mut Data, path: &str) -> Option<&'d mut Tag
     }
 }
 
+/// IAM's view of the instance or one of its locations or grants: the
+/// owner, the instance's resource policy and the resource's tags.
+pub(crate) fn facts(account: &str, region: &str, path: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
+    let scope = state().all().into_iter().find(|((a, r), _)| a == account && r == region)?.1;
+    let mut data = scope.lock();
+    let policy = data.access_grants.as_ref()?.policy.as_ref().and_then(|(p, _, _)| simfra_policy::parse(p).ok()).map(std::sync::Arc::new);
+    let tags = tags_mut(&mut data, path)?.clone();
+    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy, tags })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

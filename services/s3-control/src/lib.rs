@@ -75,7 +75,8 @@ pub fn handler(link: S3Link) -> SharedHandler {
 
 /// IAM's view of the S3 Control resources an ARN names: access points
 /// (and objects through them), Batch Operations jobs, Storage Lens
-/// configurations. `None` for buckets and anything else.
+/// configurations, Access Grants instances, locations and grants (the
+/// instance's resource policy with each). `None` for buckets and anything else.
 pub fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
     let mut parts = arn.strip_prefix("arn:")?.splitn(5, ':');
     let (_partition, service, region, account, resource) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
@@ -88,6 +89,7 @@ pub fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceF
         "accesspoint" => access_points::facts(account, region, id),
         "job" => jobs::facts(account, region, id),
         "storage-lens" => storage_lens::facts(account, region, id),
+        "access-grants" => access_grants::facts(account, region, rest),
         _ => None,
     }
 }
@@ -631,5 +633,62 @@ impl S3ControlApi for S3Control {
         check_account(ctx, &input.account_id)?;
         storage_lens::set_tags(ctx, &input.config_id, Vec::new())?;
         Ok(DeleteStorageLensConfigurationTaggingResult {})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use simfra_model::Protocol;
+
+    fn ctx(account: &str) -> RequestContext {
+        RequestContext {
+            request_id: "test".into(),
+            account_id: account.into(),
+            region: "us-east-1".into(),
+            service: "s3-control",
+            operation: "Test",
+            protocol: Protocol::RestXml,
+            host: "111122223333.localhost:4599".into(),
+            access_key_id: None,
+            principal_arn: None,
+            headers: Arc::new(Vec::new()),
+            authorized_accounts: Vec::new(),
+        }
+    }
+
+    /// What S3 reads of access points and the account's block, as S3 would call it.
+    #[test]
+    fn the_in_process_api_for_s3() {
+        link::connect(S3Link {
+            bucket: |_| Some(BucketRef { owner_account: "111122223333".into(), region: "us-east-1".into() }),
+            bucket_tags: |_| Some(Vec::new()),
+            set_bucket_tags: |_, _| Ok(()),
+            get_object: |_, _| None,
+            put_object: |_, _, _, _| Ok("\"etag\"".into()),
+        });
+        let c = ctx("111122223333");
+        let created = access_points::create(&c, CreateAccessPointRequest { name: "reports".into(), bucket: "data".into(), ..Default::default() }).unwrap();
+        let alias = created.alias.unwrap();
+        let arn = "arn:aws:s3:us-east-1:111122223333:accesspoint/reports";
+        let policy = format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"222233334444"}},"Action":"s3:GetObject","Resource":"{arn}/object/*"}}]}}"#);
+        access_points::put_policy(&c, "reports", &policy).unwrap();
+
+        let ap = access_point("111122223333", "us-east-1", "reports").unwrap();
+        assert_eq!((ap.bucket.as_str(), ap.bucket_account.as_str(), ap.arn.as_str()), ("data", "111122223333", arn));
+        assert_eq!((ap.network_origin.as_str(), ap.public_access_block), ("Internet", (true, true, true, true)));
+        assert_eq!(ap.policy.as_deref(), Some(policy.as_str()));
+        assert_eq!(access_point_by_alias(&alias), Some(ap));
+        assert_eq!(access_point("111122223333", "eu-west-1", "reports"), None);
+        assert_eq!(access_point_by_alias("nothing-s3alias"), None);
+
+        let facts = resource_facts(&format!("{arn}/object/some/key")).unwrap();
+        assert_eq!(facts.owner, "111122223333");
+        assert!(facts.policy.is_some());
+        assert!(resource_facts("arn:aws:s3:::data").is_none());
+
+        assert_eq!(account_public_access_block("111122223333"), None);
+        public_access_block::put(&c, &PublicAccessBlockConfiguration { block_public_policy: Some(true), ..Default::default() });
+        assert_eq!(account_public_access_block("111122223333"), Some((false, false, true, false)));
     }
 }
