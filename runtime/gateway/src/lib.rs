@@ -12,6 +12,7 @@ pub mod newer;
 pub mod registry;
 pub mod requestlog;
 pub mod route;
+pub mod s3web;
 pub mod sigv4;
 pub mod upload;
 
@@ -213,6 +214,10 @@ impl Gateway {
                     .find(|p| p.key == "X-Amz-Credential")
                     .and_then(|p| sigv4::scope_from_query_credential(&p.value))
             });
+        // S3 outside its operations: website endpoints and CORS preflights.
+        if let Some(resp) = s3web::answer(&req, &host_info, scope.is_some(), &request_id) {
+            return resp;
+        }
         // An unread body stays unread only for an operation that streams its
         // payload (S3 PutObject, UploadPart); any other is read now.
         if let Some(stream) = req.body_stream.take() {
@@ -389,6 +394,9 @@ impl Gateway {
             }
         };
 
+        if entry.service == Some("s3") {
+            s3web::add_cors_headers(&req, &mut resp);
+        }
         // S3 answers with its own request id pair and no `x-amzn-RequestId`
         // (SDKs prefer the latter when both are there).
         if entry.service.is_some_and(simfra_audit::answers_s3_request_ids) {

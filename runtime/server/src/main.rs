@@ -87,6 +87,12 @@ fn main() -> std::process::ExitCode {
     };
     runtime.block_on(async move {
         let gw = Gateway::new(Config::from_env(), registry());
+        // S3's answers outside its operations: CORS preflights and headers, website endpoints.
+        simfra_gateway::s3web::install(simfra_gateway::s3web::S3Web {
+            preflight: simfra_svc_s3::cors_preflight,
+            cors_headers: simfra_svc_s3::cors_response_headers,
+            website: simfra_svc_s3::website,
+        });
         let listener = match tokio::net::TcpListener::bind((bind.as_str(), port)).await {
             Ok(l) => l,
             Err(e) => {

@@ -126,7 +126,7 @@ pub(crate) async fn create_bucket(s3: &S3, ctx: &RequestContext, input: CreateBu
         b.versioning = Versioning::Enabled;
         b.config.object_lock = Some(ObjectLockConfiguration { object_lock_enabled: Some(ObjectLockEnabled::Enabled), rule: None });
     }
-    crate::access::apply_canned_bucket_acl(&mut b, ctx, input.acl.as_ref());
+    crate::access::apply_canned_bucket_acl(&mut b, ctx, input.acl.as_ref())?;
     buckets.insert(input.bucket.clone(), b);
     let location = if ctx.region == "us-east-1" {
         format!("/{}", input.bucket)

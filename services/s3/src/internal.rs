@@ -88,14 +88,10 @@ pub fn get_object_internal(bucket: &str, key: &str) -> Option<Bytes> {
 }
 
 /// IAM's view of S3 resources (`arn:aws:s3:::bucket[/key]`): the bucket's
-/// owner, its policy and its tags (`aws:ResourceTag`).
+/// owner, its tags (`aws:ResourceTag`) and the resource policy in force
+/// (the bucket policy and ACL grants under Block Public Access: see `access`).
 pub(crate) fn bucket_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
-    let bucket = arn.strip_prefix("arn:aws:s3:::")?.split('/').next()?;
-    let s3 = shared();
-    let buckets = s3.store.lock();
-    let b = buckets.get(bucket)?;
-    let policy = b.config.policy.as_deref().and_then(|p| simfra_policy::parse(p).ok()).map(Arc::new);
-    Some(simfra_identity::authorize::ResourceFacts { owner: b.owner_account.clone(), policy, tags: b.config.tags.clone().unwrap_or_default() })
+    crate::access::resource_facts(arn)
 }
 
 /// A bucket's tag set (empty when untagged); `None` when there is no such bucket.

@@ -27,6 +27,9 @@ pub mod storage;
 pub mod store;
 
 pub use internal::{bucket_info, bucket_tags, get_object_internal, put_object_internal, set_bucket_tags, BucketInfo};
+/// What S3 answers outside its operations (the gateway calls these): CORS
+/// preflights and headers, and website endpoints.
+pub use access::{cors_preflight, cors_response_headers, website};
 
 use simfra_gen_s3::types::*;
 use simfra_gen_s3::*;
