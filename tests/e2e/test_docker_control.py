@@ -588,6 +588,13 @@ def test_missing_image_is_reported_truthfully(server, images):
     assert body["message"].startswith("The image simfra-test/absent:1 is not available locally")
 
 
+def test_an_unknown_network_is_not_an_image_problem(server, images):
+    status, body, _ = run(server, name=unique("nonet"), network="simfra-test-no-such-network", cmd=["/bin/true"])
+    assert status == 502
+    assert body["kind"] == "NotFound"
+    assert "simfra-test-no-such-network not found" in body["message"]
+
+
 def test_duplicate_names_conflict(server, images):
     name = unique("dup")
     status, body, _ = run(server, name=name, cmd=["/bin/sleep", "300"])

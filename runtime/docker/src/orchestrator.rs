@@ -340,7 +340,7 @@ impl Orchestrator {
                 self.ensure_network(&network).await?;
                 self.docker.create_container(Some(options), body).await.map_err(|e| engine_error(e, &format!("create the container {name}")))?
             }
-            Err(e) if status_code(&e) == Some(404) => {
+            Err(e) if status_code(&e) == Some(404) && e_message(&e).to_ascii_lowercase().contains("image") => {
                 return Err(DockerError::new(
                     DockerErrorKind::ImageUnavailable,
                     format!("The image {} is not available locally: {}", spec.image, e_message(&e)),
