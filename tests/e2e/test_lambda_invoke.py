@@ -269,3 +269,71 @@ def test_weighted_alias_routes_between_versions(lam, role):
         if len(versions) == 2:
             break
     assert versions == {("1", "1"), ("2", "2")}
+
+
+def test_container_image_function(lam, role):
+    """PackageType Image: the image runs with its ImageConfig (here a custom runtime loop as the entrypoint)."""
+    name = unique("img")
+    loop = PROVIDED_BOOTSTRAP.replace("#!/bin/sh\n", "").replace("$_HANDLER", "image")
+    created = lam.create_function(
+        FunctionName=name,
+        Role=role,
+        PackageType="Image",
+        Code={"ImageUri": LOCAL_IMAGES["SIMFRA_LAMBDA_IMAGE_PROVIDED_AL2023"]},
+        ImageConfig={"EntryPoint": ["/bin/sh", "-c", loop]},
+    )
+    assert created["PackageType"] == "Image"
+    got = lam.get_function(FunctionName=name)
+    assert got["Code"]["ImageUri"] == LOCAL_IMAGES["SIMFRA_LAMBDA_IMAGE_PROVIDED_AL2023"]
+    r, body = invoke(lam, name, {"from": "image"})
+    assert "FunctionError" not in r
+    assert body == {"provided": True, "handler": "image", "event": {"from": "image"}}
+
+
+URL_HANDLER = """
+import json
+def handler(event, context):
+    return {"statusCode": 201, "headers": {"x-fn": "yes"}, "cookies": ["a=1"],
+            "body": json.dumps({"path": event["rawPath"], "query": event.get("queryStringParameters"),
+                                "body": event.get("body"), "method": event["requestContext"]["http"]["method"],
+                                "version": event["version"], "caller": event["requestContext"].get("authorizer", {}).get("iam", {}).get("userArn")})}
+"""
+
+
+def url_request(url, data=None, headers=None):
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data is not None else "GET")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def test_function_url_serves_the_function(server, lam, role):
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    from conftest import ACCESS_KEY, SECRET_KEY
+
+    name = create(lam, role, "python3.11", "app.handler", {"app.py": URL_HANDLER})
+    url = lam.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
+    # NONE still needs the resource policy to let everyone invoke the URL.
+    status, _, body = url_request(url + "items?x=1&x=2", data=b'{"k":"v"}', headers={"content-type": "application/json"})
+    assert (status, json.loads(body)) == (403, {"Message": "Forbidden"})
+    lam.add_permission(FunctionName=name, StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="*", FunctionUrlAuthType="NONE")
+    status, headers, body = url_request(url + "items?x=1&x=2", data=b'{"k":"v"}', headers={"content-type": "application/json"})
+    assert status == 201
+    assert headers.get("x-fn") == "yes" and headers.get("set-cookie") == "a=1"
+    assert json.loads(body) == {"path": "/items", "query": {"x": "1,2"}, "body": '{"k":"v"}', "method": "POST", "version": "2.0", "caller": None}
+    # AWS_IAM: unsigned requests are refused, signed ones by an allowed caller run.
+    lam.update_function_url_config(FunctionName=name, AuthType="AWS_IAM")
+    assert url_request(url)[0] == 403
+    aws_req = AWSRequest(method="GET", url=url + "signed", headers={})
+    SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "lambda", REGION).add_auth(aws_req)
+    status, _, body = url_request(url + "signed", headers=dict(aws_req.headers))
+    assert status == 201, body
+    assert json.loads(body)["caller"] == f"arn:aws:iam::{ACCOUNT}:root"

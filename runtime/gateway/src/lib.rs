@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod host;
 pub mod ids;
+pub mod lambda_url;
 pub mod internal;
 pub mod newer;
 pub mod registry;
@@ -216,6 +217,10 @@ impl Gateway {
             });
         // S3 outside its operations: website endpoints and CORS preflights.
         if let Some(resp) = s3web::answer(&req, &host_info, scope.is_some(), &request_id) {
+            return resp;
+        }
+        // Lambda function URLs: plain HTTP requests that invoke a function.
+        if let Some(resp) = self.function_url(&mut req, &host_info, &request_id).await {
             return resp;
         }
         // An unread body stays unread only for an operation that streams its

@@ -49,6 +49,10 @@ fn s3_link() -> simfra_svc_s3_control::S3Link {
 }
 
 fn registry() -> Registry {
+    // Function URLs: the gateway hands their requests to Lambda.
+    simfra_gateway::lambda_url::install(|r| {
+        Box::pin(simfra_svc_lambda::serve_function_url(r.url_id, r.region, r.request, r.caller, r.bad_signature, r.source_ip, r.request_id))
+    });
     let mut reg = Registry::new();
     // The resource engine serves whatever the hand-written services do not.
     for s in simfra_gen_all::SERVICES {

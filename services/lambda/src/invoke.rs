@@ -340,11 +340,21 @@ async fn tail_log(
     init: Option<Duration>,
     status: Option<&str>,
 ) -> String {
-    // The runtime's last lines may still be on their way into Docker's log.
-    tokio::time::sleep(Duration::from_millis(30)).await;
     let mut text = format!("START RequestId: {request_id} Version: {}\n", t.version);
     if let Some(id) = s.container_id() {
-        text.push_str(&crate::logs::since(docker, &id, since).await);
+        // The runtime's last lines may still be on their way into Docker's
+        // log: read until two reads agree (or a few tries pass).
+        let mut output = String::new();
+        for attempt in 0..6 {
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            let now = crate::logs::since(docker, &id, since).await;
+            let settled = now == output && (attempt >= 2 || !now.is_empty());
+            output = now;
+            if settled {
+                break;
+            }
+        }
+        text.push_str(&output);
     }
     let ms = duration.as_secs_f64() * 1000.0;
     text.push_str(&format!("END RequestId: {request_id}\n"));

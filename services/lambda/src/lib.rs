@@ -23,6 +23,7 @@ mod runtimes;
 mod sandbox;
 mod settings;
 mod store;
+mod urls;
 
 use base64::Engine as _;
 use simfra_gen_lambda::types::*;
@@ -38,6 +39,9 @@ pub fn handler() -> SharedHandler {
     simfra_docker::control::register_lambda_invoke(|req| Box::pin(cross_service_invoke(req)));
     simfra_gen_lambda::handler(Arc::new(Lambda))
 }
+
+/// Serves a request to a function URL (installed as the gateway's function URL hook).
+pub use urls::serve as serve_function_url;
 
 /// Removes every execution environment's container (server shutdown).
 pub async fn shutdown() {
