@@ -763,3 +763,28 @@ def test_get_data_access_vends_credentials_limited_to_the_grant(control, make_cl
     with pytest.raises(ClientError) as e:
         vended.put_object(Bucket=bucket, Key="shared/new.txt", Body=b"x")
     assert code(e) == "AccessDenied"
+
+
+def test_storage_lens_groups(control):
+    name = unique("group").replace("-", "_")
+    group = {"Name": name, "Filter": {"MatchAnyPrefix": ["logs/"]}}
+    control.create_storage_lens_group(AccountId=ACCOUNT, StorageLensGroup=group, Tags=[{"Key": "k", "Value": "v"}])
+    arn = f"arn:aws:s3:{REGION}:{ACCOUNT}:storage-lens-group/{name}"
+    got = control.get_storage_lens_group(AccountId=ACCOUNT, Name=name)["StorageLensGroup"]
+    assert got == dict(group, StorageLensGroupArn=arn)
+    with pytest.raises(ClientError) as e:
+        control.create_storage_lens_group(AccountId=ACCOUNT, StorageLensGroup=group)
+    assert code(e) == "ConfigurationAlreadyExists" and status(e) == 409
+    assert {"Name": name, "StorageLensGroupArn": arn, "HomeRegion": REGION} in control.list_storage_lens_groups(AccountId=ACCOUNT)["StorageLensGroupList"]
+    assert control.list_tags_for_resource(AccountId=ACCOUNT, ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "v"}]
+
+    control.update_storage_lens_group(AccountId=ACCOUNT, Name=name, StorageLensGroup=dict(group, Filter={"MatchAnySuffix": [".csv"]}))
+    assert control.get_storage_lens_group(AccountId=ACCOUNT, Name=name)["StorageLensGroup"]["Filter"] == {"MatchAnySuffix": [".csv"]}
+    with pytest.raises(ClientError) as e:
+        control.update_storage_lens_group(AccountId=ACCOUNT, Name=name, StorageLensGroup=dict(group, Name="other"))
+    assert code(e) == "MismatchedName" and status(e) == 400
+
+    control.delete_storage_lens_group(AccountId=ACCOUNT, Name=name)
+    with pytest.raises(ClientError) as e:
+        control.get_storage_lens_group(AccountId=ACCOUNT, Name=name)
+    assert code(e) == "NoSuchStorageLensGroup" and status(e) == 404

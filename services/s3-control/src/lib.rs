@@ -46,6 +46,7 @@ pub(crate) struct Data {
     pub access_points: BTreeMap<String, access_points::StoredAccessPoint>,
     pub jobs: jobs::Jobs,
     pub storage_lens: BTreeMap<String, storage_lens::StoredConfiguration>,
+    pub storage_lens_groups: BTreeMap<String, storage_lens::StoredGroup>,
     /// The S3 Access Grants instance, once created.
     pub access_grants: Option<access_grants::Instance>,
 }
@@ -75,7 +76,7 @@ pub fn handler(link: S3Link) -> SharedHandler {
 
 /// IAM's view of the S3 Control resources an ARN names: access points
 /// (and objects through them), Batch Operations jobs, Storage Lens
-/// configurations, Access Grants instances, locations and grants (the
+/// configurations and groups, Access Grants instances, locations and grants (the
 /// instance's resource policy with each). `None` for buckets and anything else.
 pub fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
     let mut parts = arn.strip_prefix("arn:")?.splitn(5, ':');
@@ -89,6 +90,7 @@ pub fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceF
         "accesspoint" => access_points::facts(account, region, id),
         "job" => jobs::facts(account, region, id),
         "storage-lens" => storage_lens::facts(account, region, id),
+        "storage-lens-group" => storage_lens::group_facts(account, region, id),
         "access-grants" => access_grants::facts(account, region, rest),
         _ => None,
     }
@@ -116,6 +118,7 @@ impl S3ControlApi for S3Control {
             "CreateAccessPoint",
             "CreateJob",
             "CreateMultiRegionAccessPoint",
+            "CreateStorageLensGroup",
             "DeleteAccessGrant",
             "DeleteAccessGrantsInstance",
             "DeleteAccessGrantsInstanceResourcePolicy",
@@ -127,6 +130,7 @@ impl S3ControlApi for S3Control {
             "DeletePublicAccessBlock",
             "DeleteStorageLensConfiguration",
             "DeleteStorageLensConfigurationTagging",
+            "DeleteStorageLensGroup",
             "DescribeJob",
             "DescribeMultiRegionAccessPointOperation",
             "GetAccessGrant",
@@ -146,6 +150,7 @@ impl S3ControlApi for S3Control {
             "GetPublicAccessBlock",
             "GetStorageLensConfiguration",
             "GetStorageLensConfigurationTagging",
+            "GetStorageLensGroup",
             "ListAccessGrants",
             "ListAccessGrantsInstances",
             "ListAccessGrantsLocations",
@@ -154,6 +159,7 @@ impl S3ControlApi for S3Control {
             "ListJobs",
             "ListMultiRegionAccessPoints",
             "ListStorageLensConfigurations",
+            "ListStorageLensGroups",
             "ListTagsForResource",
             "PutAccessGrantsInstanceResourcePolicy",
             "PutAccessPointPolicy",
@@ -168,6 +174,7 @@ impl S3ControlApi for S3Control {
             "UpdateAccessGrantsLocation",
             "UpdateJobPriority",
             "UpdateJobStatus",
+            "UpdateStorageLensGroup",
         ]
     }
 
@@ -602,6 +609,31 @@ impl S3ControlApi for S3Control {
     ) -> Result<ListStorageLensConfigurationsResult, ListStorageLensConfigurationsError> {
         check_account(ctx, &input.account_id)?;
         Ok(storage_lens::list(ctx, input.next_token.as_deref())?)
+    }
+
+    async fn create_storage_lens_group(&self, ctx: &RequestContext, input: CreateStorageLensGroupRequest) -> Result<(), CreateStorageLensGroupError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(storage_lens::create_group(ctx, input)?)
+    }
+
+    async fn get_storage_lens_group(&self, ctx: &RequestContext, input: GetStorageLensGroupRequest) -> Result<GetStorageLensGroupResult, GetStorageLensGroupError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetStorageLensGroupResult { storage_lens_group: Some(storage_lens::get_group(ctx, &input.name)?) })
+    }
+
+    async fn update_storage_lens_group(&self, ctx: &RequestContext, input: UpdateStorageLensGroupRequest) -> Result<(), UpdateStorageLensGroupError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(storage_lens::update_group(ctx, &input.name, input.storage_lens_group)?)
+    }
+
+    async fn delete_storage_lens_group(&self, ctx: &RequestContext, input: DeleteStorageLensGroupRequest) -> Result<(), DeleteStorageLensGroupError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(storage_lens::delete_group(ctx, &input.name)?)
+    }
+
+    async fn list_storage_lens_groups(&self, ctx: &RequestContext, input: ListStorageLensGroupsRequest) -> Result<ListStorageLensGroupsResult, ListStorageLensGroupsError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(storage_lens::list_groups(ctx))
     }
 
     async fn put_storage_lens_configuration_tagging(

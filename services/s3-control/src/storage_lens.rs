@@ -1,6 +1,6 @@
-//! Storage Lens configurations: stored and answered as they were put, with
-//! their ARN and tags. (Simfra computes no Storage Lens metrics; a
-//! configuration's data export receives nothing.)
+//! Storage Lens configurations and groups: stored and answered as they were
+//! put, with their ARNs and tags. (Simfra computes no Storage Lens metrics;
+//! a configuration's data export receives nothing.)
 
 use crate::{state, Data, TagSet};
 use simfra_gen_s3_control::types::*;
@@ -116,4 +116,84 @@ pub(crate) fn facts(account: &str, region: &str, id: &str) -> Option<simfra_iden
     let data = scope.lock();
     let c = data.storage_lens.get(id)?;
     Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy: None, tags: c.tags.clone() })
+}
+
+// ---------------------------------------------------------------- Storage Lens groups
+
+pub(crate) struct StoredGroup {
+    pub group: StorageLensGroup,
+    pub tags: TagSet,
+}
+
+/// At most 50 groups per account and home region.
+const MAX_GROUPS: usize = 50;
+
+fn group_arn(ctx: &RequestContext, name: &str) -> String {
+    format!("arn:aws:s3:{}:{}:storage-lens-group/{name}", ctx.region, ctx.account_id)
+}
+
+fn no_such_group() -> ServiceError {
+    ServiceError::new("NoSuchStorageLensGroup", 404, "The specified Storage Lens group does not exist.")
+}
+
+pub(crate) fn create_group(ctx: &RequestContext, input: CreateStorageLensGroupRequest) -> Result<(), ServiceError> {
+    let tags = crate::tagging::checked(input.tags.into_iter().flatten().map(|t| (t.key, t.value)).collect())?;
+    let mut group = input.storage_lens_group;
+    group.storage_lens_group_arn = Some(group_arn(ctx, &group.name));
+    let scope = state().regional(ctx);
+    let mut data = scope.lock();
+    if data.storage_lens_groups.contains_key(&group.name) {
+        return Err(ServiceError::new("ConfigurationAlreadyExists", 409, "The specified configuration already exists."));
+    }
+    if data.storage_lens_groups.len() >= MAX_GROUPS {
+        return Err(invalid("TooManyConfigurations", "You have attempted to create more Storage Lens group configurations than the 50 allowed."));
+    }
+    data.storage_lens_groups.insert(group.name.clone(), StoredGroup { group, tags });
+    Ok(())
+}
+
+pub(crate) fn get_group(ctx: &RequestContext, name: &str) -> Result<StorageLensGroup, ServiceError> {
+    let scope = state().regional(ctx);
+    let data = scope.lock();
+    data.storage_lens_groups.get(name).map(|g| g.group.clone()).ok_or_else(no_such_group)
+}
+
+pub(crate) fn update_group(ctx: &RequestContext, name: &str, mut group: StorageLensGroup) -> Result<(), ServiceError> {
+    if group.name != name {
+        return Err(invalid("MismatchedName", "The name specified in the request doesn't match the Storage Lens group name."));
+    }
+    group.storage_lens_group_arn = Some(group_arn(ctx, name));
+    let scope = state().regional(ctx);
+    let mut data = scope.lock();
+    let stored = data.storage_lens_groups.get_mut(name).ok_or_else(no_such_group)?;
+    stored.group = group;
+    Ok(())
+}
+
+pub(crate) fn delete_group(ctx: &RequestContext, name: &str) -> Result<(), ServiceError> {
+    let scope = state().regional(ctx);
+    let mut data = scope.lock();
+    data.storage_lens_groups.remove(name).map(|_| ()).ok_or_else(no_such_group)
+}
+
+pub(crate) fn list_groups(ctx: &RequestContext) -> ListStorageLensGroupsResult {
+    let scope = state().regional(ctx);
+    let data = scope.lock();
+    let list = data
+        .storage_lens_groups
+        .keys()
+        .map(|name| ListStorageLensGroupEntry { name: name.clone(), storage_lens_group_arn: group_arn(ctx, name), home_region: ctx.region.clone() })
+        .collect();
+    ListStorageLensGroupsResult { next_token: None, storage_lens_group_list: Some(list) }
+}
+
+pub(crate) fn group_tags_mut<'d>(data: &'d mut Data, name: &str) -> Option<&'d mut TagSet> {
+    data.storage_lens_groups.get_mut(name).map(|g| &mut g.tags)
+}
+
+pub(crate) fn group_facts(account: &str, region: &str, name: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
+    let scope = state().all().into_iter().find(|((a, r), _)| a == account && r == region)?.1;
+    let data = scope.lock();
+    let g = data.storage_lens_groups.get(name)?;
+    Some(simfra_identity::authorize::ResourceFacts { owner: account.to_string(), policy: None, tags: g.tags.clone() })
 }

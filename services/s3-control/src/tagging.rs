@@ -1,6 +1,6 @@
 //! Tags of S3 resources by ARN (`TagResource`, `UntagResource`,
 //! `ListTagsForResource`): general purpose buckets (kept by S3), access
-//! points, Batch Operations jobs, Storage Lens configurations and Access
+//! points, Batch Operations jobs, Storage Lens configurations and groups, Access
 //! Grants instances, locations and grants.
 
 use crate::{access_grants, access_points, jobs, link::s3, state, storage_lens, Data, TagSet};
@@ -72,7 +72,7 @@ fn target<'a>(ctx: &RequestContext, arn: &'a str) -> Result<Target<'a>, ServiceE
     let (kind, id) = resource.split_once('/').ok_or_else(invalid_arn)?;
     // Access Grants resources nest (`access-grants/default/grant/<id>`); the others are one name.
     let nested = kind == "access-grants";
-    if !matches!(kind, "accesspoint" | "job" | "storage-lens" | "access-grants") || id.is_empty() || (id.contains('/') && !nested) {
+    if !matches!(kind, "accesspoint" | "job" | "storage-lens" | "storage-lens-group" | "access-grants") || id.is_empty() || (id.contains('/') && !nested) {
         return Err(invalid_arn());
     }
     // The ARN's account and region must be the request's.
@@ -91,6 +91,7 @@ fn regional_tags<'d>(data: &'d mut Data, kind: &str, id: &str) -> Result<&'d mut
         "accesspoint" => access_points::tags(data, id),
         "job" => jobs::tags_mut(data, id).ok(),
         "access-grants" => access_grants::tags_mut(data, id),
+        "storage-lens-group" => storage_lens::group_tags_mut(data, id),
         _ => storage_lens::tags_mut(data, id).ok(),
     }
     .ok_or_else(no_such_resource)
