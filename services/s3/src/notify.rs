@@ -160,47 +160,65 @@ fn arn_region<'a>(arn: &'a str, service: &str) -> Option<(&'a str, &'a str)> {
 
 /// Checks that every destination exists in the bucket's region and lets S3
 /// deliver to it (the queue's or topic's policy allows `s3.amazonaws.com`
-/// for this bucket; for Lambda, the function's resource policy).
+/// for this bucket; for Lambda, the function's resource policy). Like S3,
+/// the error lists each failing destination (`ArgumentName1`, `ArgumentValue1` …).
 pub(crate) fn check_destinations(conf: &NotificationConfiguration, bucket: &str, owner: &str, region: &str) -> Result<(), ServiceError> {
     let bucket_arn = format!("arn:aws:s3:::{bucket}");
-    let unable = || invalid_argument("Unable to validate the following destination configurations");
-    let wrong_region = || invalid_argument("The notification destination service region is not valid for the bucket location constraint");
-    for q in conf.queue_configurations.iter().flatten() {
-        let (r, _) = arn_region(&q.queue_arn, "sqs").ok_or_else(unable)?;
-        if r != region {
-            return Err(wrong_region());
-        }
-        // FIFO queues are not S3 event destinations.
-        if simfra_svc_sqs::queue_is_fifo(&q.queue_arn) != Some(false) {
-            return Err(unable());
-        }
-        if policies_enforced() && !simfra_svc_sqs::admits_service(&q.queue_arn, S3_SERVICE, &bucket_arn, owner) {
-            return Err(unable());
-        }
-    }
-    for t in conf.topic_configurations.iter().flatten() {
-        let (r, _) = arn_region(&t.topic_arn, "sns").ok_or_else(unable)?;
-        if r != region {
-            return Err(wrong_region());
-        }
-        match simfra_svc_sns::topic_admits_service(&t.topic_arn, S3_SERVICE, &bucket_arn, owner) {
-            None => return Err(unable()),
-            Some(false) if policies_enforced() => return Err(unable()),
-            Some(_) => {}
-        }
-    }
-    for l in conf.lambda_function_configurations.iter().flatten() {
-        let (r, _) = arn_region(&l.lambda_function_arn, "lambda").ok_or_else(unable)?;
-        if r != region {
-            return Err(wrong_region());
-        }
-        if let Some(link) = LAMBDA.get() {
-            if !(link.admits_s3)(&l.lambda_function_arn, &bucket_arn, owner) {
-                return Err(unable());
+    let mut failed: Vec<(String, String)> = Vec::new();
+    let mut check = |arn: &str, service: &str, verdict: &dyn Fn() -> Result<(), &'static str>| -> Result<(), ServiceError> {
+        match arn_region(arn, service) {
+            Some((r, _)) if r != region => {
+                Err(invalid_argument("The notification destination service region is not valid for the bucket location constraint"))
+            }
+            None => {
+                failed.push((arn.to_string(), format!("The destination {} ARN is not valid", if service == "sqs" { "queue" } else if service == "sns" { "topic" } else { "function" })));
+                Ok(())
+            }
+            Some(_) => {
+                if let Err(why) = verdict() {
+                    failed.push((arn.to_string(), why.to_string()));
+                }
+                Ok(())
             }
         }
+    };
+    for q in conf.queue_configurations.iter().flatten() {
+        let arn = q.queue_arn.as_str();
+        check(arn, "sqs", &|| match simfra_svc_sqs::queue_is_fifo(arn) {
+            None => Err("The destination queue does not exist"),
+            // FIFO queues are not S3 event destinations.
+            Some(true) => Err("FIFO SQS queues are not supported as destinations"),
+            Some(false) if policies_enforced() && !simfra_svc_sqs::admits_service(arn, S3_SERVICE, &bucket_arn, owner) => {
+                Err("Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
+            }
+            Some(false) => Ok(()),
+        })?;
     }
-    Ok(())
+    for t in conf.topic_configurations.iter().flatten() {
+        let arn = t.topic_arn.as_str();
+        check(arn, "sns", &|| match simfra_svc_sns::topic_admits_service(arn, S3_SERVICE, &bucket_arn, owner) {
+            None => Err("The destination topic does not exist"),
+            Some(false) if policies_enforced() => Err("Permissions on the destination topic do not allow S3 to publish notifications from this bucket"),
+            Some(_) => Ok(()),
+        })?;
+    }
+    for l in conf.lambda_function_configurations.iter().flatten() {
+        let arn = l.lambda_function_arn.as_str();
+        check(arn, "lambda", &|| match LAMBDA.get() {
+            Some(link) if !(link.admits_s3)(arn, &bucket_arn, owner) => Err("Not authorized to invoke function"),
+            _ => Ok(()),
+        })?;
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let elements: Vec<(String, String)> = failed
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, (arn, why))| [(format!("ArgumentName{}", i + 1), arn), (format!("ArgumentValue{}", i + 1), why)])
+        .collect();
+    let named: Vec<(&str, String)> = elements.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    Err(crate::objects::common::with_elements(invalid_argument("Unable to validate the following destination configurations"), &named))
 }
 
 // ---------------------------------------------------------------- delivery

@@ -94,8 +94,14 @@ fn on_bucket<T>(
 
 // ------------------------------------------------------------------ tagging
 
-fn invalid_tag(message: &str) -> ServiceError {
-    ServiceError::new("InvalidTag", 400, message)
+/// S3's InvalidTag, naming the offending tag (`TagKey`, and `TagValue` for a bad value).
+fn invalid_tag(message: &str, tag: Option<&Tag>, with_value: bool) -> ServiceError {
+    let e = ServiceError::new("InvalidTag", 400, message);
+    match tag {
+        Some(t) if with_value => crate::objects::common::with_elements(e, &[("TagKey", t.key.clone()), ("TagValue", t.value.clone())]),
+        Some(t) => crate::objects::common::with_elements(e, &[("TagKey", t.key.clone())]),
+        None => e,
+    }
 }
 
 /// S3's tag rules (bucket and object tags alike): keys of 1 to 128 and
@@ -107,22 +113,22 @@ pub(crate) fn validate_tag_set(tags: &[Tag], limit: usize, limit_message: &str) 
         s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
     }
     if tags.len() > limit {
-        return Err(invalid_tag(limit_message));
+        return Err(invalid_tag(limit_message, None, false));
     }
     let mut seen = std::collections::HashSet::new();
     for t in tags {
         let key_len = t.key.chars().count();
         if key_len == 0 || key_len > 128 || !allowed(&t.key) {
-            return Err(invalid_tag("The TagKey you have provided is invalid"));
+            return Err(invalid_tag("The TagKey you have provided is invalid", Some(t), false));
         }
         if t.key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
-            return Err(invalid_tag("Your TagKey cannot be prefixed with aws:"));
+            return Err(invalid_tag("Your TagKey cannot be prefixed with aws:", Some(t), false));
         }
         if t.value.chars().count() > 256 || !allowed(&t.value) {
-            return Err(invalid_tag("The TagValue you have provided is invalid"));
+            return Err(invalid_tag("The TagValue you have provided is invalid", Some(t), true));
         }
         if !seen.insert(t.key.as_str()) {
-            return Err(invalid_tag("Cannot provide multiple Tags with the same key"));
+            return Err(invalid_tag("Cannot provide multiple Tags with the same key", Some(t), false));
         }
     }
     Ok(())
