@@ -270,8 +270,8 @@ pub(crate) fn apply_canned_bucket_acl(b: &mut Bucket, ctx: &RequestContext, acl:
     let Some(canned) = acl else { return Ok(()) };
     let grants = acl::canned(canned.as_str(), &b.owner_account, &b.owner_account, false)?;
     if public::acls_disabled(b) {
-        // Only the owner's full control is accepted (checked by CreateBucket); nothing to keep.
-        return Ok(());
+        // ACLs are off (also by default): only the owner's full control is accepted.
+        return if acl::owner_full_control_only(&grants, &b.owner_account) { Ok(()) } else { Err(acl_with_enforced_ownership()) };
     }
     if acl::is_public(&grants) && public::blocks(b).block_public_acls {
         return Err(ServiceError::new("InvalidBucketAclWithBlockPublicAccessError", 400, "Bucket cannot have public ACLs set with BlockPublicAccess enabled"));
