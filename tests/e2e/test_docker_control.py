@@ -11,6 +11,7 @@ static busybox imported with `docker import`. They are skipped when Docker or
 busybox-static is absent, except in CI (CI=true), which has both.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -25,12 +26,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HEALTH_TIMEOUT_S, ROOT, free_port, get_json, server_env, unique
+import boto3
 
-IMAGE = "simfra-test-busybox:1"
-HEALTHY_IMAGE = "simfra-test-busybox:healthcheck"
+from conftest import ACCESS_KEY, HEALTH_TIMEOUT_S, REGION, ROOT, SECRET_KEY, client_config, free_port, get_json, server_env, unique
+from lambda_support import LOCAL_IMAGES, ensure_images, make_role, zip_of
+
 BUSYBOX = Path("/bin/busybox")
 APPLETS = ["sh", "wget", "sed", "cat", "hostname", "sleep", "env", "touch", "test", "httpd", "echo", "printf"]
+# Tagged by what goes in, so an image of the same content is imported once.
+_CONTENT = hashlib.sha256((BUSYBOX.read_bytes() if BUSYBOX.is_file() else b"") + " ".join(APPLETS).encode()).hexdigest()[:12]
+IMAGE = f"simfra-test-busybox:{_CONTENT}"
+HEALTHY_IMAGE = f"simfra-test-busybox:{_CONTENT}-healthcheck"
 
 
 # ---------------------------------------------------------------- servers
@@ -66,6 +72,16 @@ class Server:
 
     def stderr(self):
         return Path(self.err.name).read_text(errors="replace")
+
+    def client(self, service):
+        return boto3.session.Session().client(
+            service,
+            endpoint_url=self.url,
+            region_name=REGION,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            config=client_config(),
+        )
 
     def stop(self, kill=False):
         if kill:
@@ -341,6 +357,8 @@ def docker_or_skip():
 def images():
     """The test images, built here from busybox-static: plain, and one with a HEALTHCHECK."""
     docker_or_skip()
+    if docker("image", "inspect", IMAGE, HEALTHY_IMAGE, check=False).returncode == 0:
+        return IMAGE
     with tempfile.TemporaryDirectory() as d:
         rootfs = Path(d) / "rootfs.tar"
         with tarfile.open(rootfs, "w") as tar:
@@ -714,3 +732,71 @@ def test_an_engine_that_never_answers_is_given_up_on(tmp_path):
             s.stop()
     finally:
         silent.close()
+
+
+# ---------------------------------------------------------------- invoking Lambda from a container
+
+INVOKE_SCRIPT = r"""
+out=$(wget -q -O - --header "Authorization: Bearer $SIMFRA_TOKEN" --header "X-Simfra-Container-Name: $SIMFRA_CONTAINER_NAME" \
+  --post-data '{"n": 7}' "$SIMFRA_ENDPOINT/_internal/lambda/invoke/$FUNCTION" 2>&1) && answer="{\"ok\":true,\"body\":$out}" \
+  || answer="{\"ok\":false,\"error\":\"$(echo $out | sed 's/"//g')\"}"
+wget -q -O /dev/null --header "Authorization: Bearer $SIMFRA_TOKEN" --header "Content-Type: application/json" \
+  --post-data "{\"name\":\"$SIMFRA_CONTAINER_NAME\",\"status\":\"done\",\"answer\":$answer}" "$SIMFRA_ENDPOINT/_internal/container/status"
+exec sleep 300
+"""
+
+
+def invoke_from_a_container(s, function, owner):
+    name = unique("caller")
+    status, body, _ = run(
+        s,
+        name=name,
+        service="elasticloadbalancing",
+        owner_resource=owner,
+        env={"FUNCTION": function},
+        cmd=["/bin/sh", "/opt/caller.sh"],
+        files=[{"path": "/opt/caller.sh", "content": INVOKE_SCRIPT, "mode": 0o755}],
+    )
+    assert status == 200, body
+    try:
+        reported = wait_for_status(s, f"simfra-{name}", timeout=90)
+        assert reported, s.call("GET", f"/_internal/test/logs?id={body['id']}")[1]
+        return reported["document"]["answer"]
+    finally:
+        s.call("POST", f"/_internal/test/remove?id={body['id']}")
+
+
+def test_a_container_invokes_lambda_as_its_owner_by_the_resource_policy(images):
+    """The invoke endpoint names the container's owner to Lambda, which lets it in
+    only by the function's resource policy (service principal and source ARN)."""
+    ensure_images()
+    s = Server(**LOCAL_IMAGES)
+    try:
+        lam = s.client("lambda")
+        role = make_role(s.client("iam"))
+        function = unique("fn")
+        lam.create_function(
+            FunctionName=function, Runtime="python3.11", Role=role, Handler="app.handler",
+            Code={"ZipFile": zip_of({"app.py": "def handler(event, context):\n    return {'doubled': event['n'] * 2}\n"})},
+        )
+        owner = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tg/0123456789abcdef"
+
+        answer = invoke_from_a_container(s, function, owner)
+        assert answer["ok"] is False and "403" in answer["error"]
+
+        # Another source ARN is not enough.
+        lam.add_permission(
+            FunctionName=function, StatementId="other-tg", Action="lambda:InvokeFunction",
+            Principal="elasticloadbalancing.amazonaws.com", SourceArn=owner.replace("0123456789abcdef", "fedcba9876543210"),
+        )
+        answer = invoke_from_a_container(s, function, owner)
+        assert answer["ok"] is False and "403" in answer["error"]
+
+        lam.add_permission(
+            FunctionName=function, StatementId="this-tg", Action="lambda:InvokeFunction",
+            Principal="elasticloadbalancing.amazonaws.com", SourceArn=owner,
+        )
+        answer = invoke_from_a_container(s, function, owner)
+        assert answer == {"ok": True, "body": {"doubled": 14}}
+    finally:
+        s.stop()

@@ -72,7 +72,7 @@ pub async fn handle(req: Request<Body>) -> Response<Body> {
             StatusCode::FORBIDDEN,
             match name {
                 Some(n) => format!("The bearer token is not the SIMFRA_TOKEN of the container {n}."),
-                None => "The bearer token is not this Simfra's.".to_string(),
+                None => "The request names no container (X-Simfra-Container-Name on invokes) that the bearer token could speak for.".to_string(),
             },
         )),
     };
