@@ -788,3 +788,56 @@ def test_storage_lens_groups(control):
     with pytest.raises(ClientError) as e:
         control.get_storage_lens_group(AccountId=ACCOUNT, Name=name)
     assert code(e) == "NoSuchStorageLensGroup" and status(e) == 404
+
+
+# ---------------------------------------------------------------- Object Lambda Access Points
+
+
+def test_object_lambda_access_points(control, bucket):
+    supporting = unique("support")
+    control.create_access_point(AccountId=ACCOUNT, Name=supporting, Bucket=bucket)
+    config = {
+        "SupportingAccessPoint": f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{supporting}",
+        "TransformationConfigurations": [
+            {"Actions": ["GetObject"], "ContentTransformation": {"AwsLambda": {"FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:redact"}}}
+        ],
+    }
+    name = unique("olap")
+    created = control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name, Configuration=config)
+    arn = f"arn:aws:s3-object-lambda:{REGION}:{ACCOUNT}:accesspoint/{name}"
+    assert created["ObjectLambdaAccessPointArn"] == arn
+    assert created["Alias"]["Value"].endswith("--ol-s3") and created["Alias"]["Status"] == "READY"
+    with pytest.raises(ClientError) as e:
+        control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name, Configuration=config)
+    assert code(e) == "AccessPointAlreadyOwnedByYou" and status(e) == 409
+
+    got = control.get_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name)
+    assert got["Name"] == name and got["Alias"] == created["Alias"]
+    assert got["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is True
+    # CloudWatchMetricsEnabled defaults to false.
+    assert control.get_access_point_configuration_for_object_lambda(AccountId=ACCOUNT, Name=name)["Configuration"] == dict(config, CloudWatchMetricsEnabled=False)
+    listed = control.list_access_points_for_object_lambda(AccountId=ACCOUNT)["ObjectLambdaAccessPointList"]
+    assert {"Name": name, "ObjectLambdaAccessPointArn": arn, "Alias": created["Alias"]} in listed
+
+    updated = dict(config, AllowedFeatures=["GetObject-Range"])
+    control.put_access_point_configuration_for_object_lambda(AccountId=ACCOUNT, Name=name, Configuration=updated)
+    assert control.get_access_point_configuration_for_object_lambda(AccountId=ACCOUNT, Name=name)["Configuration"]["AllowedFeatures"] == ["GetObject-Range"]
+
+    with pytest.raises(ClientError) as e:
+        control.get_access_point_policy_for_object_lambda(AccountId=ACCOUNT, Name=name)
+    assert code(e) == "NoSuchAccessPointPolicy" and status(e) == 404
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "s3-object-lambda:GetObject", "Resource": arn}]}
+    control.put_access_point_policy_for_object_lambda(AccountId=ACCOUNT, Name=name, Policy=json.dumps(policy))
+    assert json.loads(control.get_access_point_policy_for_object_lambda(AccountId=ACCOUNT, Name=name)["Policy"]) == policy
+    assert control.get_access_point_policy_status_for_object_lambda(AccountId=ACCOUNT, Name=name)["PolicyStatus"] == {"IsPublic": False}
+    control.delete_access_point_policy_for_object_lambda(AccountId=ACCOUNT, Name=name)
+
+    missing = dict(config, SupportingAccessPoint=f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{unique('none')}")
+    with pytest.raises(ClientError) as e:
+        control.create_access_point_for_object_lambda(AccountId=ACCOUNT, Name=unique("olap"), Configuration=missing)
+    assert code(e) == "InvalidRequest" and status(e) == 400
+
+    control.delete_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name)
+    with pytest.raises(ClientError) as e:
+        control.get_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name)
+    assert code(e) == "NoSuchAccessPoint" and status(e) == 404

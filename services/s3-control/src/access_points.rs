@@ -86,7 +86,7 @@ pub fn access_point_by_alias(alias: &str) -> Option<AccessPointInfo> {
 /// Names AWS accepts: 3–50 characters of lower-case letters, digits and
 /// hyphens, starting and ending with a letter or digit, not starting with
 /// `xn--` nor ending with `-s3alias` (reserved for aliases).
-fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     (3..=50).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -104,11 +104,11 @@ fn new_alias(name: &str) -> String {
     format!("{prefix}-{}-s3alias", simfra_identity::ids::random_string(LOWER_ALNUM, 34))
 }
 
-fn no_such_access_point() -> ServiceError {
+pub(crate) fn no_such_access_point() -> ServiceError {
     ServiceError::new("NoSuchAccessPoint", 404, "The specified accesspoint does not exist")
 }
 
-fn no_such_access_point_policy() -> ServiceError {
+pub(crate) fn no_such_access_point_policy() -> ServiceError {
     ServiceError::new("NoSuchAccessPointPolicy", 404, "The specified accesspoint policy does not exist")
 }
 
@@ -248,7 +248,7 @@ pub(crate) fn delete(ctx: &RequestContext, name: &str) -> Result<(), ServiceErro
 /// S3's checks of an access point policy beyond IAM's grammar: statements
 /// name a principal, and their resources are this access point or objects
 /// through it (`…:accesspoint/<name>/object/<key>`).
-fn check_policy(access_point_arn: &str, text: &str) -> Result<(), ServiceError> {
+pub(crate) fn check_policy(access_point_arn: &str, text: &str) -> Result<(), ServiceError> {
     if !text.trim_start().starts_with('{') {
         return Err(malformed("Policies must be valid JSON and the first byte must be '{'"));
     }

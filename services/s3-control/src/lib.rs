@@ -1,5 +1,6 @@
 //! Amazon S3 Control: the account's Block Public Access settings, access
-//! points (policies, aliases, network origin), Multi-Region Access Points,
+//! points (policies, aliases, network origin), Object Lambda Access Points,
+//! Multi-Region Access Points,
 //! S3 Access Grants (with real vended credentials), tags of S3 resources,
 //! S3 Batch Operations jobs and Storage Lens configurations.
 //!
@@ -10,6 +11,8 @@
 //! - [`resource_facts`]: IAM's view of access points, jobs and Storage Lens
 //!   configurations (`arn:aws:s3:<region>:<account>:…`), for S3 to answer
 //!   beside its buckets under the one `s3` ARN service IAM knows;
+//! - [`object_lambda_access_point`]: an Object Lambda Access Point's
+//!   supporting access point and transformations;
 //! - [`multi_region_access_point`]: the buckets (regions, traffic dials)
 //!   behind a Multi-Region Access Point alias;
 //! - [`policy_is_public`]: AWS's "is this resource policy public" test.
@@ -21,6 +24,7 @@ mod access_points;
 mod jobs;
 mod link;
 mod multi_region;
+mod object_lambda;
 mod public_access_block;
 mod storage_lens;
 mod tagging;
@@ -28,6 +32,8 @@ mod tagging;
 pub use access_points::{access_point, access_point_by_alias, policy_is_public, AccessPointInfo};
 pub use link::{BucketRef, S3Link};
 pub use multi_region::multi_region_access_point;
+pub use object_lambda::object_lambda_access_point;
+pub use simfra_gen_s3_control::types::ObjectLambdaConfiguration;
 pub use public_access_block::account_public_access_block;
 
 use simfra_gen_s3_control::types::*;
@@ -49,6 +55,7 @@ pub(crate) struct Data {
     pub storage_lens_groups: BTreeMap<String, storage_lens::StoredGroup>,
     /// The S3 Access Grants instance, once created.
     pub access_grants: Option<access_grants::Instance>,
+    pub object_lambda: BTreeMap<String, object_lambda::StoredObjectLambda>,
 }
 
 #[derive(Default)]
@@ -71,6 +78,9 @@ pub(crate) fn state() -> &'static Scoped<Regional> {
 
 pub fn handler(link: S3Link) -> SharedHandler {
     link::connect(link);
+    // Object Lambda Access Points have an ARN service of their own; `s3` ARNs
+    // are S3's to register (it answers for ours through `resource_facts`).
+    simfra_identity::authorize::register_resources("s3-object-lambda", object_lambda::facts);
     simfra_gen_s3_control::handler(Arc::new(S3Control))
 }
 
@@ -116,6 +126,7 @@ impl S3ControlApi for S3Control {
             "CreateAccessGrantsInstance",
             "CreateAccessGrantsLocation",
             "CreateAccessPoint",
+            "CreateAccessPointForObjectLambda",
             "CreateJob",
             "CreateMultiRegionAccessPoint",
             "CreateStorageLensGroup",
@@ -124,7 +135,9 @@ impl S3ControlApi for S3Control {
             "DeleteAccessGrantsInstanceResourcePolicy",
             "DeleteAccessGrantsLocation",
             "DeleteAccessPoint",
+            "DeleteAccessPointForObjectLambda",
             "DeleteAccessPointPolicy",
+            "DeleteAccessPointPolicyForObjectLambda",
             "DeleteJobTagging",
             "DeleteMultiRegionAccessPoint",
             "DeletePublicAccessBlock",
@@ -139,8 +152,12 @@ impl S3ControlApi for S3Control {
             "GetAccessGrantsInstanceResourcePolicy",
             "GetAccessGrantsLocation",
             "GetAccessPoint",
+            "GetAccessPointConfigurationForObjectLambda",
+            "GetAccessPointForObjectLambda",
             "GetAccessPointPolicy",
+            "GetAccessPointPolicyForObjectLambda",
             "GetAccessPointPolicyStatus",
+            "GetAccessPointPolicyStatusForObjectLambda",
             "GetDataAccess",
             "GetJobTagging",
             "GetMultiRegionAccessPoint",
@@ -155,6 +172,7 @@ impl S3ControlApi for S3Control {
             "ListAccessGrantsInstances",
             "ListAccessGrantsLocations",
             "ListAccessPoints",
+            "ListAccessPointsForObjectLambda",
             "ListCallerAccessGrants",
             "ListJobs",
             "ListMultiRegionAccessPoints",
@@ -162,7 +180,9 @@ impl S3ControlApi for S3Control {
             "ListStorageLensGroups",
             "ListTagsForResource",
             "PutAccessGrantsInstanceResourcePolicy",
+            "PutAccessPointConfigurationForObjectLambda",
             "PutAccessPointPolicy",
+            "PutAccessPointPolicyForObjectLambda",
             "PutJobTagging",
             "PutMultiRegionAccessPointPolicy",
             "PutPublicAccessBlock",
@@ -242,6 +262,99 @@ impl S3ControlApi for S3Control {
         check_account(ctx, &input.account_id)?;
         let public = access_points::policy_status(ctx, &input.name)?;
         Ok(GetAccessPointPolicyStatusResult { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
+    }
+
+    // ---------------------------------------------------------------- Object Lambda Access Points
+
+    async fn create_access_point_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: CreateAccessPointForObjectLambdaRequest,
+    ) -> Result<CreateAccessPointForObjectLambdaResult, CreateAccessPointForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(object_lambda::create(ctx, input)?)
+    }
+
+    async fn get_access_point_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessPointForObjectLambdaRequest,
+    ) -> Result<GetAccessPointForObjectLambdaResult, GetAccessPointForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(object_lambda::get(ctx, &input.name)?)
+    }
+
+    async fn get_access_point_configuration_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessPointConfigurationForObjectLambdaRequest,
+    ) -> Result<GetAccessPointConfigurationForObjectLambdaResult, GetAccessPointConfigurationForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetAccessPointConfigurationForObjectLambdaResult { configuration: Some(object_lambda::configuration(ctx, &input.name)?) })
+    }
+
+    async fn put_access_point_configuration_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: PutAccessPointConfigurationForObjectLambdaRequest,
+    ) -> Result<(), PutAccessPointConfigurationForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(object_lambda::put_configuration(ctx, &input.name, input.configuration)?)
+    }
+
+    async fn delete_access_point_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: DeleteAccessPointForObjectLambdaRequest,
+    ) -> Result<(), DeleteAccessPointForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(object_lambda::delete(ctx, &input.name)?)
+    }
+
+    async fn list_access_points_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: ListAccessPointsForObjectLambdaRequest,
+    ) -> Result<ListAccessPointsForObjectLambdaResult, ListAccessPointsForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(object_lambda::list(ctx, &input))
+    }
+
+    async fn put_access_point_policy_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: PutAccessPointPolicyForObjectLambdaRequest,
+    ) -> Result<(), PutAccessPointPolicyForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(object_lambda::put_policy(ctx, &input.name, &input.policy)?)
+    }
+
+    async fn get_access_point_policy_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessPointPolicyForObjectLambdaRequest,
+    ) -> Result<GetAccessPointPolicyForObjectLambdaResult, GetAccessPointPolicyForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(GetAccessPointPolicyForObjectLambdaResult { policy: Some(object_lambda::get_policy(ctx, &input.name)?) })
+    }
+
+    async fn delete_access_point_policy_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: DeleteAccessPointPolicyForObjectLambdaRequest,
+    ) -> Result<(), DeleteAccessPointPolicyForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        Ok(object_lambda::delete_policy(ctx, &input.name)?)
+    }
+
+    async fn get_access_point_policy_status_for_object_lambda(
+        &self,
+        ctx: &RequestContext,
+        input: GetAccessPointPolicyStatusForObjectLambdaRequest,
+    ) -> Result<GetAccessPointPolicyStatusForObjectLambdaResult, GetAccessPointPolicyStatusForObjectLambdaError> {
+        check_account(ctx, &input.account_id)?;
+        let public = object_lambda::policy_status(ctx, &input.name)?;
+        Ok(GetAccessPointPolicyStatusForObjectLambdaResult { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
     }
 
     // ---------------------------------------------------------------- S3 Access Grants
