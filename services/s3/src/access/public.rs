@@ -116,28 +116,31 @@ pub(crate) fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::Re
     let b = buckets.get(bucket)?;
     let owner = b.owner_account.clone();
     let tags = b.config.tags.clone().unwrap_or_default();
-    let blocks = blocks(b);
+    let policy_text = b.config.policy.clone();
+    // The settings are looked up only where they can matter (most buckets
+    // have no policy and no ACL granting anyone but their owner).
+    let mut settings = None;
+    let mut blocks_of = || *settings.get_or_insert_with(|| blocks(b));
     let mut acl_statements = Vec::new();
     if !acls_disabled(b) {
-        if let Some(grants) = b.config.acl.as_ref().and_then(|a| a.grants.as_deref()) {
-            acl_statements.extend(acl::statements(grants, bucket, None, &owner, blocks.ignore_public_acls));
-        }
-        if let Some(v) = key.and_then(|k| b.current(k)).filter(|v| !v.delete_marker) {
-            let private;
-            let grants = match v.acl.as_ref().and_then(|a| a.grants.as_deref()) {
-                Some(g) => g,
-                None => {
-                    private = acl::private(&v.owner_account);
-                    &private
-                }
-            };
-            acl_statements.extend(acl::statements(grants, bucket, key, &owner, blocks.ignore_public_acls));
+        let object = key.and_then(|k| b.current(k)).filter(|v| !v.delete_marker);
+        let private = object.map(|v| acl::private(&v.owner_account));
+        let grant_lists = [
+            (b.config.acl.as_ref().and_then(|a| a.grants.as_deref()), None),
+            (object.and_then(|v| v.acl.as_ref()).and_then(|a| a.grants.as_deref()).or(private.as_deref()), key),
+        ];
+        for (grants, on) in grant_lists {
+            let Some(grants) = grants else { continue };
+            let all = acl::statements(grants, bucket, on, &owner, false);
+            if !all.is_empty() {
+                let ignore_public = acl::is_public(grants) && blocks_of().ignore_public_acls;
+                acl_statements.extend(if ignore_public { acl::statements(grants, bucket, on, &owner, true) } else { all });
+            }
         }
     }
-    let policy_text = b.config.policy.clone();
+    let restrict = policy_text.as_deref().is_some_and(|p| blocks_of().restrict_public_buckets && policy_is_public(p));
     drop(buckets);
 
-    let restrict = blocks.restrict_public_buckets && policy_text.as_deref().is_some_and(policy_is_public);
     let policy = match policy_text {
         // The common case: the bucket policy as it was put.
         Some(text) if acl_statements.is_empty() && !restrict => simfra_policy::parse(&text).ok(),
