@@ -437,6 +437,18 @@ def test_request_payment_defaults_to_bucket_owner(s3, bucket):
     assert s3.get_bucket_request_payment(Bucket=bucket)["Payer"] == "Requester"
 
 
+def test_unknown_values_in_configuration_documents_are_malformed_xml(s3, bucket):
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_request_payment(Bucket=bucket, RequestPaymentConfiguration={"Payer": "Everyone"})
+    assert (code(e), status(e)) == ("MalformedXML", 400)
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_accelerate_configuration(Bucket=bucket, AccelerateConfiguration={"Status": "On"})
+    assert (code(e), status(e)) == ("MalformedXML", 400)
+    with pytest.raises(ClientError) as e:
+        put_lifecycle(s3, bucket, {"ID": "r", "Filter": {}, "Status": "enabled", "Expiration": {"Days": 1}})
+    assert (code(e), status(e)) == ("MalformedXML", 400)
+
+
 def test_acceleration_round_trip_and_dotted_names(s3, bucket):
     assert "Status" not in s3.get_bucket_accelerate_configuration(Bucket=bucket)
     s3.put_bucket_accelerate_configuration(Bucket=bucket, AccelerateConfiguration={"Status": "Enabled"})

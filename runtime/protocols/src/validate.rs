@@ -209,6 +209,21 @@ const OPEN_ENUMS: &[(&str, &str)] = &[
     ("s3", "TaggingDirective"),
     // Bucket ACLs also take `log-delivery-write`, which the model leaves out.
     ("s3", "BucketCannedACL"),
+    // Notification filter rule names are case-insensitive (`Prefix`, `suffix`);
+    // an unknown event is InvalidArgument "The event is not supported for notifications".
+    ("s3", "FilterRuleName"),
+    ("s3", "Event"),
+    // Unknown values in these configuration documents are MalformedXML.
+    ("s3", "ExpirationStatus"),
+    ("s3", "TransitionStorageClass"),
+    ("s3", "TransitionDefaultMinimumObjectSize"),
+    ("s3", "Payer"),
+    ("s3", "BucketAccelerateStatus"),
+    ("s3", "ReplicationRuleStatus"),
+    ("s3", "InventoryFormat"),
+    ("s3", "InventoryFrequency"),
+    ("s3", "InventoryIncludedObjectVersions"),
+    ("s3", "IntelligentTieringAccessTier"),
 ];
 
 impl Walker<'_> {

@@ -144,6 +144,22 @@ pub(crate) fn validate(conf: &mut NotificationConfiguration) -> Result<(), Servi
             *id = Some(new_configuration_id());
         }
     }
+    // S3 answers rule names capitalized, however they were put.
+    let filters = conf
+        .queue_configurations
+        .iter_mut()
+        .flatten()
+        .map(|q| &mut q.filter)
+        .chain(conf.topic_configurations.iter_mut().flatten().map(|t| &mut t.filter))
+        .chain(conf.lambda_function_configurations.iter_mut().flatten().map(|l| &mut l.filter));
+    for rule in filters.flatten().filter_map(|f| f.key.as_mut()).filter_map(|k| k.filter_rules.as_mut()).flatten() {
+        let name = rule.name.as_ref().map(|n| n.as_str().to_ascii_lowercase());
+        rule.name = match name.as_deref() {
+            Some("prefix") => Some(FilterRuleName::from("Prefix")),
+            Some("suffix") => Some(FilterRuleName::from("Suffix")),
+            _ => rule.name.take(),
+        };
+    }
     Ok(())
 }
 
