@@ -800,3 +800,69 @@ def test_a_container_invokes_lambda_as_its_owner_by_the_resource_policy(images):
         assert answer == {"ok": True, "body": {"doubled": 14}}
     finally:
         s.stop()
+
+
+# ---------------------------------------------------------------- Simfra in a container
+
+
+class ContainerizedServer(Server):
+    """Simfra itself in a container of the same engine (the socket mounted in), published on a random port."""
+
+    def __init__(self):
+        binary = Path(os.environ.get("SIMFRA_BIN") or ROOT / "target" / "debug" / "simfra").resolve()
+        self.name = unique("simfra-in-docker")
+        docker(
+            "run", "-d", "--name", self.name, "-v", "/var/run/docker.sock:/var/run/docker.sock",
+            "-v", f"{binary}:/usr/local/bin/simfra:ro", "-e", "SIMFRA_INTERNAL_TEST_HOOKS=true",
+            "-p", "127.0.0.1::4599", "simfra/lambda-base:bookworm", "/usr/local/bin/simfra",
+        )
+        self.port = int(docker("port", self.name, "4599/tcp").stdout.split(":")[-1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while True:
+            try:
+                if get_json(self.url + "/_simfra/health", timeout=1).get("status") == "ok":
+                    break
+            except (OSError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                logs = docker("logs", self.name, check=False)
+                docker("rm", "-f", self.name, check=False)
+                pytest.fail(f"simfra did not start in its container: {logs.stdout[-1000:]} {logs.stderr[-2000:]}")
+            time.sleep(0.1)
+        self.token = self.call("GET", "/_internal/test/token")[1]["token"]
+
+    def stderr(self):
+        return docker("logs", self.name, check=False).stderr
+
+    def stop(self, kill=False):
+        docker("kill" if kill else "stop", self.name, check=False)
+
+    def remove(self):
+        docker("rm", "-f", self.name, check=False)
+
+
+def test_simfra_in_a_container_is_reached_on_the_network(images):
+    """Simfra running in a container joins its network and points simfra.local at itself there."""
+    ensure_images()
+    s = ContainerizedServer()
+    try:
+        instance = s.call("GET", "/_internal/test/docker")[1]["instance"]
+        simfra_ip = inspect(s.name)["NetworkSettings"]["Networks"]["simfra"]["IPAddress"]
+        name = unique("probe")
+        s.call("PUT", f"/_internal/test/config?name=simfra-{name}", {"from": "inside"})
+        status, body, _ = run(
+            s, name=name, cmd=["/bin/sh", "/opt/probe/run.sh"], files=[
+                {"path": "/opt/probe/run.sh", "content": PROBE_SCRIPT, "mode": 0o755},
+                {"path": "/opt/probe/greeting.txt", "content": "hi", "mode": 0o644},
+            ],
+        )
+        assert status == 200, body
+        assert inspect(body["id"])["HostConfig"]["ExtraHosts"] == [f"simfra.local:{simfra_ip}"]
+        reported = wait_for_status(s, f"simfra-{name}")
+        assert reported and reported["document"]["config"] == {"from": "inside"}
+        # `docker stop` is SIGTERM to Simfra, which removes its containers before it exits.
+        s.stop()
+        assert managed_containers(f"simfra.instance={instance}") == set()
+    finally:
+        s.remove()
