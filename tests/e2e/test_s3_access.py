@@ -433,7 +433,7 @@ def test_cors_configuration_round_trip_and_checks(s3):
     assert code(e) == "NoSuchCORSConfiguration"
 
 
-def test_cors_preflight(s3, simfra_endpoint):
+def test_cors_preflight(s3, make_client, simfra_endpoint):
     bucket = unique("preflight")
     s3.create_bucket(Bucket=bucket)
     ask = {"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "Content-Type, X-Amz-Date"}
@@ -451,6 +451,11 @@ def test_cors_preflight(s3, simfra_endpoint):
         assert h["access-control-max-age"] == "600"
         assert h["access-control-allow-credentials"] == "true"
         assert "Origin" in h["vary"]
+    # A browser's preflight of a presigned upload carries the URL's query (and no signature of its own).
+    signer = make_client("s3", signature_version="s3v4")
+    url = signer.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "upload.bin"}, ExpiresIn=60)
+    st, h, _ = raw(simfra_endpoint, "OPTIONS", path_of(url, simfra_endpoint), ask)
+    assert (st, h["access-control-allow-origin"]) == (200, "https://app.example.com")
     # A wildcard origin is answered with `*`.
     st, h, _ = raw(simfra_endpoint, "OPTIONS", f"/{bucket}/x", {"Origin": "http://anywhere.test", "Access-Control-Request-Method": "HEAD"})
     assert (st, h["access-control-allow-origin"]) == (200, "*")

@@ -216,7 +216,7 @@ impl Gateway {
                     .and_then(|p| sigv4::scope_from_query_credential(&p.value))
             });
         // S3 outside its operations: website endpoints and CORS preflights.
-        if let Some(resp) = s3web::answer(&req, &host_info, scope.is_some(), &request_id) {
+        if let Some(resp) = s3web::answer(&req, &host_info, scope.as_ref().map(|s| s.service.as_str()), &request_id) {
             return resp;
         }
         // Lambda function URLs: plain HTTP requests that invoke a function.

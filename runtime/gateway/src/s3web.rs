@@ -52,13 +52,14 @@ fn bucket_and_key(path: &str, host: &HostInfo) -> Option<(String, String)> {
 }
 
 /// The answer to a request S3 serves outside its operations (a website
-/// endpoint request, an unsigned `OPTIONS` preflight), if this is one.
-pub(crate) fn answer(req: &HttpRequest, host: &HostInfo, signed: bool, request_id: &str) -> Option<HttpResponse> {
+/// endpoint request, an `OPTIONS` preflight), if this is one. A preflight
+/// carries no signature, but its URL may be a presigned one (signed for `s3`).
+pub(crate) fn answer(req: &HttpRequest, host: &HostInfo, signed_for: Option<&str>, request_id: &str) -> Option<HttpResponse> {
     let hooks = HOOKS.get()?;
     let (request_id, host_id) = (crate::ids::s3_request_id(request_id), crate::ids::s3_host_id());
     let mut resp = if let Some((bucket, region)) = website_target(host) {
         (hooks.website)(&bucket, &region, req, &request_id, &host_id)
-    } else if req.method == "OPTIONS" && !signed {
+    } else if req.method == "OPTIONS" && signed_for.is_none_or(|s| s == "s3") {
         let (bucket, key) = bucket_and_key(&req.path, host)?;
         (hooks.preflight)(&bucket, &key, req, &request_id, &host_id)
     } else {
