@@ -841,3 +841,14 @@ def test_object_lambda_access_points(control, bucket):
     with pytest.raises(ClientError) as e:
         control.get_access_point_for_object_lambda(AccountId=ACCOUNT, Name=name)
     assert code(e) == "NoSuchAccessPoint" and status(e) == 404
+
+
+def test_outposts_buckets_name_an_outpost_that_does_not_exist(control):
+    """Simfra has no Outposts: S3 on Outposts bucket operations answer NoSuchOutpost."""
+    with pytest.raises(ClientError) as e:
+        control.create_bucket(Bucket=unique("ob"), OutpostId="op-01ac5d28a6a232904")
+    assert code(e) == "NoSuchOutpost" and status(e) == 404
+    for call in (control.get_bucket, control.get_bucket_tagging, control.get_bucket_versioning):
+        with pytest.raises(ClientError) as e:
+            call(AccountId=ACCOUNT, Bucket=unique("ob"))
+        assert code(e) == "NoSuchOutpost" and status(e) == 404

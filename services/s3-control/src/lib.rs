@@ -106,6 +106,11 @@ pub fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceF
     }
 }
 
+/// What Outposts bucket operations answer: Simfra has no Outposts.
+fn no_such_outpost() -> ServiceError {
+    ServiceError::new("NoSuchOutpost", 404, "The specified Outpost does not exist.")
+}
+
 /// Every request names its account in `x-amz-account-id` (and the host);
 /// AWS refuses one naming another account than the caller's.
 fn check_account(ctx: &RequestContext, account_id: &str) -> Result<(), ServiceError> {
@@ -127,6 +132,7 @@ impl S3ControlApi for S3Control {
             "CreateAccessGrantsLocation",
             "CreateAccessPoint",
             "CreateAccessPointForObjectLambda",
+            "CreateBucket",
             "CreateJob",
             "CreateMultiRegionAccessPoint",
             "CreateStorageLensGroup",
@@ -138,6 +144,11 @@ impl S3ControlApi for S3Control {
             "DeleteAccessPointForObjectLambda",
             "DeleteAccessPointPolicy",
             "DeleteAccessPointPolicyForObjectLambda",
+            "DeleteBucket",
+            "DeleteBucketLifecycleConfiguration",
+            "DeleteBucketPolicy",
+            "DeleteBucketReplication",
+            "DeleteBucketTagging",
             "DeleteJobTagging",
             "DeleteMultiRegionAccessPoint",
             "DeletePublicAccessBlock",
@@ -158,6 +169,12 @@ impl S3ControlApi for S3Control {
             "GetAccessPointPolicyForObjectLambda",
             "GetAccessPointPolicyStatus",
             "GetAccessPointPolicyStatusForObjectLambda",
+            "GetBucket",
+            "GetBucketLifecycleConfiguration",
+            "GetBucketPolicy",
+            "GetBucketReplication",
+            "GetBucketTagging",
+            "GetBucketVersioning",
             "GetDataAccess",
             "GetJobTagging",
             "GetMultiRegionAccessPoint",
@@ -183,6 +200,11 @@ impl S3ControlApi for S3Control {
             "PutAccessPointConfigurationForObjectLambda",
             "PutAccessPointPolicy",
             "PutAccessPointPolicyForObjectLambda",
+            "PutBucketLifecycleConfiguration",
+            "PutBucketPolicy",
+            "PutBucketReplication",
+            "PutBucketTagging",
+            "PutBucketVersioning",
             "PutJobTagging",
             "PutMultiRegionAccessPointPolicy",
             "PutPublicAccessBlock",
@@ -262,6 +284,95 @@ impl S3ControlApi for S3Control {
         check_account(ctx, &input.account_id)?;
         let public = access_points::policy_status(ctx, &input.name)?;
         Ok(GetAccessPointPolicyStatusResult { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
+    }
+
+    // ---------------------------------------------------------------- S3 on Outposts
+    // Simfra has no Outposts: every Outposts bucket operation names an
+    // Outpost that does not exist.
+
+    async fn create_bucket(&self, _ctx: &RequestContext, input: CreateBucketRequest) -> Result<CreateBucketResult, CreateBucketError> {
+        let _ = input;
+        Err(no_such_outpost().into())
+    }
+
+    async fn delete_bucket(&self, ctx: &RequestContext, input: DeleteBucketRequest) -> Result<(), DeleteBucketError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn get_bucket(&self, ctx: &RequestContext, input: GetBucketRequest) -> Result<GetBucketResult, GetBucketError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn delete_bucket_lifecycle_configuration(&self, ctx: &RequestContext, input: DeleteBucketLifecycleConfigurationRequest) -> Result<(), DeleteBucketLifecycleConfigurationError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn get_bucket_lifecycle_configuration(&self, ctx: &RequestContext, input: GetBucketLifecycleConfigurationRequest) -> Result<GetBucketLifecycleConfigurationResult, GetBucketLifecycleConfigurationError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn put_bucket_lifecycle_configuration(&self, ctx: &RequestContext, input: PutBucketLifecycleConfigurationRequest) -> Result<(), PutBucketLifecycleConfigurationError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn delete_bucket_policy(&self, ctx: &RequestContext, input: DeleteBucketPolicyRequest) -> Result<(), DeleteBucketPolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn get_bucket_policy(&self, ctx: &RequestContext, input: GetBucketPolicyRequest) -> Result<GetBucketPolicyResult, GetBucketPolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn put_bucket_policy(&self, ctx: &RequestContext, input: PutBucketPolicyRequest) -> Result<(), PutBucketPolicyError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn delete_bucket_replication(&self, ctx: &RequestContext, input: DeleteBucketReplicationRequest) -> Result<(), DeleteBucketReplicationError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn get_bucket_replication(&self, ctx: &RequestContext, input: GetBucketReplicationRequest) -> Result<GetBucketReplicationResult, GetBucketReplicationError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn put_bucket_replication(&self, ctx: &RequestContext, input: PutBucketReplicationRequest) -> Result<(), PutBucketReplicationError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn delete_bucket_tagging(&self, ctx: &RequestContext, input: DeleteBucketTaggingRequest) -> Result<(), DeleteBucketTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn get_bucket_tagging(&self, ctx: &RequestContext, input: GetBucketTaggingRequest) -> Result<GetBucketTaggingResult, GetBucketTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn put_bucket_tagging(&self, ctx: &RequestContext, input: PutBucketTaggingRequest) -> Result<(), PutBucketTaggingError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn get_bucket_versioning(&self, ctx: &RequestContext, input: GetBucketVersioningRequest) -> Result<GetBucketVersioningResult, GetBucketVersioningError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
+    }
+
+    async fn put_bucket_versioning(&self, ctx: &RequestContext, input: PutBucketVersioningRequest) -> Result<(), PutBucketVersioningError> {
+        check_account(ctx, &input.account_id)?;
+        Err(no_such_outpost().into())
     }
 
     // ---------------------------------------------------------------- Object Lambda Access Points
