@@ -353,6 +353,22 @@ def test_copy_tasks_are_authorized_as_the_jobs_role(control, s3, manifest, power
     assert results.count(",failed,403,AccessDenied,") == 3
 
 
+def test_copy_options_simfra_does_not_apply_fail_the_job(control, s3, manifest, batch_role):
+    target = unique("target")
+    s3.create_bucket(Bucket=target)
+    job_id = control.create_job(
+        AccountId=ACCOUNT,
+        Operation={"S3PutObjectCopy": {"TargetResource": f"arn:aws:s3:::{target}", "StorageClass": "GLACIER"}},
+        Manifest=manifest,
+        Report=NO_REPORT,
+        Priority=1,
+        RoleArn=batch_role,
+    )["JobId"]
+    job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+    assert job["Status"] == "Failed" and "StorageClass" in job["FailureReasons"][0]["FailureReason"]
+    assert s3.list_objects_v2(Bucket=target)["KeyCount"] == 0
+
+
 def test_jobs_simfra_does_not_run_fail_saying_so(control, manifest, batch_role):
     job_id = control.create_job(
         AccountId=ACCOUNT,

@@ -5,11 +5,14 @@
 //! preparation fails is `Failed` with the reason. A prepared job waits in
 //! `Suspended` when it asks for confirmation, and otherwise runs at once.
 //!
-//! Simfra runs one operation for real, `S3PutObjectCopy` (copy every object
-//! of the manifest into the target bucket, under the target prefix, and
-//! write the completion report). Jobs of the other operations end `Failed`
-//! with a failure reason saying Simfra does not run them: they never claim
-//! work that was not done.
+//! Simfra runs one operation for real, `S3PutObjectCopy`: every object of
+//! the manifest is copied into the target bucket, under the target prefix,
+//! each task authorized as the job's role, and the completion report is
+//! written. A copy carries the object's bytes (what S3's in-process API
+//! gives); a copy job asking for more (new metadata, tags, ACLs, storage
+//! class, Object Lock settings, KMS, conditions) fails saying what Simfra
+//! does not apply. Jobs of the other operations end `Failed` with a failure
+//! reason saying Simfra does not run them: no job claims work not done.
 
 use crate::{link::s3, state, Data, TagSet};
 use simfra_gen_s3_control::types::*;
@@ -286,12 +289,41 @@ fn role_session(role_arn: &str) -> Option<simfra_identity::credentials::Credenti
     credentials().lookup(&keys.access_key_id)
 }
 
+/// The options of a copy operation Simfra does not apply.
+fn unsupported_copy_options(c: &S3CopyObjectOperation) -> Vec<&'static str> {
+    let replace = c.metadata_directive.as_ref().is_some_and(|d| d.as_str() == "REPLACE");
+    [
+        (c.canned_access_control_list.is_some(), "CannedAccessControlList"),
+        (c.access_control_grants.is_some(), "AccessControlGrants"),
+        (replace || c.new_object_metadata.is_some(), "NewObjectMetadata"),
+        (c.new_object_tagging.is_some(), "NewObjectTagging"),
+        (c.modified_since_constraint.is_some(), "ModifiedSinceConstraint"),
+        (c.un_modified_since_constraint.is_some(), "UnModifiedSinceConstraint"),
+        (c.redirect_location.is_some(), "RedirectLocation"),
+        (c.requester_pays == Some(true), "RequesterPays"),
+        (c.storage_class.is_some(), "StorageClass"),
+        (c.sse_aws_kms_key_id.is_some(), "SSEAwsKmsKeyId"),
+        (c.object_lock_legal_hold_status.is_some() || c.object_lock_mode.is_some() || c.object_lock_retain_until_date.is_some(), "Object Lock settings"),
+        (c.checksum_algorithm.is_some(), "ChecksumAlgorithm"),
+    ]
+    .into_iter()
+    .filter_map(|(set, name)| set.then_some(name))
+    .collect()
+}
+
 /// Runs a Ready job (outside the state lock: it reads and writes S3).
 fn run(id: &str, region: &str, request: &CreateJobRequest, tasks: &[(String, String)]) -> Ran {
     let Some(copy) = &request.operation.s3_put_object_copy else {
         let op = operation_name(&request.operation).map(|o| o.as_str().to_string()).unwrap_or_default();
         return Ran::Failed(failure("NotImplemented", format!("Simfra does not run S3 Batch Operations jobs of operation {op}; only S3PutObjectCopy jobs run")));
     };
+    let unsupported = unsupported_copy_options(copy);
+    if !unsupported.is_empty() {
+        return Ran::Failed(failure(
+            "NotImplemented",
+            format!("Simfra copies object bytes only; it does not apply {} in S3PutObjectCopy jobs", unsupported.join(", ")),
+        ));
+    }
     let target = copy.target_resource.as_deref().and_then(bucket_of_arn).unwrap_or_default();
     let prefix = copy.target_key_prefix.as_deref().unwrap_or("").trim_end_matches('/');
     let session = if iam_enforced() { role_session(&request.role_arn) } else { None };

@@ -1,16 +1,17 @@
 //! Amazon S3 Control: the account's Block Public Access settings, access
 //! points (policies, aliases, network origin), Object Lambda Access Points,
-//! Multi-Region Access Points,
-//! S3 Access Grants (with real vended credentials), tags of S3 resources,
-//! S3 Batch Operations jobs and Storage Lens configurations.
+//! Multi-Region Access Points, S3 Access Grants (with real vended
+//! credentials), tags of S3 resources, S3 Batch Operations jobs (S3PutObjectCopy
+//! runs; the other operations fail saying so), Storage Lens configurations and
+//! groups. S3 on Outposts answers NoSuchOutpost: Simfra has no Outposts.
 //!
 //! In-process API for S3 (which depends on this crate):
 //! - [`account_public_access_block`]: the account's four Block Public Access flags;
 //! - [`access_point`] / [`access_point_by_alias`]: what a request through an
 //!   access point ARN, host or alias reaches (bucket, policy, settings);
-//! - [`resource_facts`]: IAM's view of access points, jobs and Storage Lens
-//!   configurations (`arn:aws:s3:<region>:<account>:…`), for S3 to answer
-//!   beside its buckets under the one `s3` ARN service IAM knows;
+//! - [`resource_facts`]: IAM's view of access points, jobs, Storage Lens and
+//!   Access Grants resources (`arn:aws:s3:<region>:<account>:…`), for S3 to
+//!   answer beside its buckets under the one `s3` ARN service IAM knows;
 //! - [`object_lambda_access_point`]: an Object Lambda Access Point's
 //!   supporting access point and transformations;
 //! - [`multi_region_access_point`]: the buckets (regions, traffic dials)
@@ -33,8 +34,8 @@ pub use access_points::{access_point, access_point_by_alias, policy_is_public, A
 pub use link::{BucketRef, S3Link};
 pub use multi_region::multi_region_access_point;
 pub use object_lambda::object_lambda_access_point;
-pub use simfra_gen_s3_control::types::ObjectLambdaConfiguration;
 pub use public_access_block::account_public_access_block;
+pub use simfra_gen_s3_control::types::ObjectLambdaConfiguration;
 
 use simfra_gen_s3_control::types::*;
 use simfra_gen_s3_control::*;
