@@ -274,3 +274,53 @@ def test_copy_and_multipart_events(s3, sqs, bucket):
     got = records(sqs, url, 2)
     assert [(r["eventName"], r["s3"]["object"]["key"]) for r in got] == [("ObjectCreated:Copy", "dst"), ("ObjectCreated:CompleteMultipartUpload", "mpu")]
     assert got[1]["s3"]["object"]["eTag"] == done["ETag"].strip('"')
+
+
+# ------------------------------------------------------------------ Lambda
+
+
+@pytest.fixture(scope="module")
+def lambda_server():
+    from lambda_support import LOCAL_IMAGES, Server, docker_available, ensure_images
+
+    if not docker_available():
+        pytest.skip("needs a Docker engine")
+    ensure_images()
+    s = Server({**LOCAL_IMAGES, "SIMFRA_LAMBDA_KEEP_ALIVE": "60"})
+    yield s
+    s.stop()
+
+
+def test_lambda_destinations_need_permission_and_get_the_event(lambda_server):
+    from lambda_support import make_role, zip_of
+
+    s3, sqs, lam = lambda_server.client("s3"), lambda_server.client("sqs"), lambda_server.client("lambda")
+    bucket = unique("to-lambda")
+    s3.create_bucket(Bucket=bucket)
+    name = unique("on-upload")
+    code = "def handler(event, context):\n    r = event['Records'][0]\n    return {'name': r['eventName'], 'key': r['s3']['object']['key'], 'id': r['s3']['configurationId']}\n"
+    fn_arn = lam.create_function(
+        FunctionName=name, Runtime="python3.11", Role=make_role(lambda_server.client("iam")), Handler="app.handler", Code={"ZipFile": zip_of({"app.py": code})}
+    )["FunctionArn"]
+    conf = {"LambdaFunctionConfigurations": [{"Id": "fn", "LambdaFunctionArn": fn_arn, "Events": ["s3:ObjectCreated:*"]}]}
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=conf)
+    assert (e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]) == (
+        "InvalidArgument", "Unable to validate the following destination configurations")
+    missing = fn_arn.replace(name, unique("missing"))
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket, NotificationConfiguration={"LambdaFunctionConfigurations": [{"LambdaFunctionArn": missing, "Events": ["s3:ObjectCreated:*"]}]})
+    assert e.value.response["Error"]["ArgumentValue1"] == "The destination function does not exist"
+    lam.add_permission(FunctionName=name, StatementId="s3", Action="lambda:InvokeFunction", Principal="s3.amazonaws.com",
+                       SourceArn=f"arn:aws:s3:::{bucket}", SourceAccount=ACCOUNT)
+    # The function's outcome goes to a queue, which shows what the function received.
+    url = sqs.create_queue(QueueName=unique("fn-out"))["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    lam.put_function_event_invoke_config(FunctionName=name, DestinationConfig={"OnSuccess": {"Destination": queue_arn}})
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=conf)
+    s3.put_object(Bucket=bucket, Key="new file.txt", Body=b"x")
+    [outcome] = receive(sqs, url, 1, seconds=90)
+    assert outcome["requestContext"]["condition"] == "Success"
+    assert outcome["responsePayload"] == {"name": "ObjectCreated:Put", "key": "new+file.txt", "id": "fn"}
+    assert outcome["requestPayload"]["Records"][0]["s3"]["bucket"]["name"] == bucket

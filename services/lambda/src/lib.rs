@@ -37,7 +37,32 @@ pub struct Lambda;
 pub fn handler() -> SharedHandler {
     simfra_identity::authorize::register_resources("lambda", permissions::function_facts);
     simfra_docker::control::register_lambda_invoke(|req| Box::pin(cross_service_invoke(req)));
+    simfra_svc_s3::notify::connect_lambda(s3_link());
     simfra_gen_lambda::handler(Arc::new(Lambda))
+}
+
+/// How S3 event notifications reach functions (S3 cannot depend on Lambda):
+/// the function's policy must let `s3.amazonaws.com` invoke it for the
+/// bucket, and events arrive as asynchronous (`Event`) invocations.
+fn s3_link() -> simfra_svc_s3::notify::LambdaLink {
+    fn function_of(arn: &str) -> Option<names::FunctionRef> {
+        // arn:aws:lambda:region:account:function:name[:qualifier]
+        let p: Vec<&str> = arn.split(':').collect();
+        let ok = (7..=8).contains(&p.len()) && p[0] == "arn" && p[2] == "lambda" && p[5] == "function";
+        ok.then(|| names::FunctionRef { account: p[4].to_string(), region: p[3].to_string(), name: p[6].to_string(), qualifier: p.get(7).map(|q| q.to_string()) })
+    }
+    simfra_svc_s3::notify::LambdaLink {
+        admits_s3: |arn, bucket_arn, bucket_owner| {
+            let f = function_of(arn)?;
+            invoke::check_exists(&f).ok()?;
+            Some(permissions::admits_service(&f.arn(), "s3.amazonaws.com", bucket_arn, bucket_owner))
+        },
+        invoke_event: |arn, payload| {
+            if let Some(f) = function_of(arn) {
+                let _ = events::enqueue(f, Bytes::from(payload));
+            }
+        },
+    }
 }
 
 /// Serves a request to a function URL (installed as the gateway's function URL hook).

@@ -31,9 +31,10 @@ const SNS_SUBJECT: &str = "Amazon S3 Notification";
 /// Lambda as S3 reaches it (set once by the server).
 #[derive(Clone, Copy)]
 pub struct LambdaLink {
-    /// Whether the function exists and its resource policy lets
-    /// `s3.amazonaws.com` invoke it for (bucket ARN, bucket owner account).
-    pub admits_s3: fn(function_arn: &str, bucket_arn: &str, bucket_owner: &str) -> bool,
+    /// Whether the function's resource policy lets `s3.amazonaws.com`
+    /// invoke it for (bucket ARN, bucket owner account); `None` when there
+    /// is no such function.
+    pub admits_s3: fn(function_arn: &str, bucket_arn: &str, bucket_owner: &str) -> Option<bool>,
     /// Invokes the function asynchronously (`Event`) with the payload; returns at once.
     pub invoke_event: fn(function_arn: &str, payload: String),
 }
@@ -220,8 +221,9 @@ pub(crate) fn check_destinations(conf: &NotificationConfiguration, bucket: &str,
     }
     for l in conf.lambda_function_configurations.iter().flatten() {
         let arn = l.lambda_function_arn.as_str();
-        check(arn, "lambda", &|| match LAMBDA.get() {
-            Some(link) if !(link.admits_s3)(arn, &bucket_arn, owner) => Err("Not authorized to invoke function"),
+        check(arn, "lambda", &|| match LAMBDA.get().map(|link| (link.admits_s3)(arn, &bucket_arn, owner)) {
+            Some(None) => Err("The destination function does not exist"),
+            Some(Some(false)) if policies_enforced() => Err("Not authorized to invoke function"),
             _ => Ok(()),
         })?;
     }
@@ -460,7 +462,9 @@ fn deliver(target: Target, body: String, bucket_arn: String, owner: String) {
         }
         Target::Lambda(arn) => {
             if let Some(link) = LAMBDA.get() {
-                (link.invoke_event)(&arn, body);
+                if !policies_enforced() || (link.admits_s3)(&arn, &bucket_arn, &owner) == Some(true) {
+                    (link.invoke_event)(&arn, body);
+                }
             }
         }
     };
