@@ -118,6 +118,13 @@ def test_missing_bucket_key_and_head_errors(s3, bucket):
     assert (code(e), status(e)) == ("404", 404)
 
 
+def test_keys_are_at_most_1024_bytes(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k" * 1024, Body=b"x")
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="k" * 1025, Body=b"x")
+    assert (code(e), status(e)) == ("KeyTooLongError", 400)
+
+
 def test_content_md5_is_checked(s3, bucket):
     body = b"integrity"
     good = b64(hashlib.md5(body).digest())

@@ -84,6 +84,7 @@ pub(crate) async fn create_multipart_upload(
     ctx: &RequestContext,
     input: CreateMultipartUploadRequest,
 ) -> Result<CreateMultipartUploadOutput, CreateMultipartUploadError> {
+    check_key(&input.key)?;
     let customer = customer_key(input.sse_customer_algorithm.as_ref(), input.sse_customer_key.as_ref(), input.sse_customer_key_md5.as_ref())?;
     let class = storage_class(input.storage_class.as_ref())?;
     let metadata = user_metadata(input.metadata.as_ref())?;
@@ -92,8 +93,15 @@ pub(crate) async fn create_multipart_upload(
     let kind = checksum_type(input.checksum_algorithm.as_ref(), input.checksum_type.as_ref())?;
     let upload_id = crate::ids::upload_id();
     let now = Timestamp::now();
+    let grants = crate::access::GrantHeaders {
+        full_control: input.grant_full_control.clone(),
+        read: input.grant_read.clone(),
+        read_acp: input.grant_read_acp.clone(),
+        write_acp: input.grant_write_acp.clone(),
+    };
     let encryption = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
+        let acl = crate::access::object_acl_from_request(b, ctx, input.acl.as_ref(), &grants)?;
         let encryption = write_encryption(ctx, b, input.server_side_encryption.as_ref(), input.ssekms_key_id.as_ref(), input.bucket_key_enabled, customer.as_ref())?;
         let (retention, legal_hold) =
             write_retention(b, input.object_lock_mode.as_ref(), input.object_lock_retain_until_date, input.object_lock_legal_hold_status.as_ref())?;
@@ -120,7 +128,7 @@ pub(crate) async fn create_multipart_upload(
             parts: Vec::new(),
             encryption: encryption.clone(),
             tags: tags.clone(),
-            acl: None,
+            acl,
             retention,
             legal_hold,
             restore: None,

@@ -46,6 +46,17 @@ pub fn invalid_storage_class() -> ServiceError {
     ServiceError::new("InvalidStorageClass", 400, "The storage class you specified is not valid")
 }
 
+/// Object keys are at most 1024 bytes (UTF-8).
+pub fn check_key(key: &str) -> Result<(), ServiceError> {
+    if key.len() > 1024 {
+        return Err(with_elements(
+            ServiceError::new("KeyTooLongError", 400, "Your key is too long"),
+            &[("Size", key.len().to_string()), ("MaxSizeAllowed", "1024".into())],
+        ));
+    }
+    Ok(())
+}
+
 pub fn entity_too_large() -> ServiceError {
     ServiceError::new("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size")
 }

@@ -91,6 +91,7 @@ pub fn source_version(s3: &S3, ctx: &RequestContext, src: &CopySource, cond: &Co
 }
 
 pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObjectRequest) -> Result<CopyObjectOutput, CopyObjectError> {
+    check_key(&input.key)?;
     let src = parse_copy_source(&input.copy_source)?;
     let replace_metadata = match input.metadata_directive.as_ref().map(|d| d.as_str()) {
         None | Some("COPY") => false,
@@ -133,8 +134,16 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
     }
     let same_object = src.bucket == input.bucket && src.key == input.key;
     let now = Timestamp::now();
+    let grants = crate::access::GrantHeaders {
+        full_control: input.grant_full_control.clone(),
+        read: input.grant_read.clone(),
+        read_acp: input.grant_read_acp.clone(),
+        write_acp: input.grant_write_acp.clone(),
+    };
     let (version, shown, dropped) = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
+        // A copy takes the ACL the request asks for, not the source's.
+        let acl = crate::access::object_acl_from_request(b, ctx, input.acl.as_ref(), &grants)?;
         let encryption = write_encryption(ctx, b, input.server_side_encryption.as_ref(), input.ssekms_key_id.as_ref(), input.bucket_key_enabled, customer.as_ref())?;
         let changes = replace_metadata
             || input.storage_class.is_some()
@@ -185,7 +194,7 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
             parts: source.parts.clone(),
             encryption,
             tags: if replace_tags { tags.clone() } else { source.tags.clone() },
-            acl: None,
+            acl,
             retention,
             legal_hold,
             restore: None,

@@ -109,7 +109,8 @@ pub fn find(s3: &S3, ctx: &RequestContext, r: &ReadRequest) -> Result<Found, Ser
             return Err(invalid_object_state(&v.storage_class));
         }
         let mut checksum = r.checksum_mode.then(|| v.checksum.clone()).flatten();
-        let mut parts_count = (!v.parts.is_empty()).then_some(v.parts.len() as i32);
+        // `x-amz-mp-parts-count` answers part reads of multipart objects only.
+        let mut parts_count = (r.part_number.is_some() && !v.parts.is_empty()).then_some(v.parts.len() as i32);
         let span = if let Some(n) = r.part_number {
             if v.parts.is_empty() {
                 // A simple object is its own part 1.

@@ -74,6 +74,7 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
     if input.write_offset_bytes.is_some() {
         return Err(ServiceError::new("NotImplemented", 501, "A header you provided implies functionality that is not implemented").into());
     }
+    check_key(&input.key)?;
     let cond = WriteConditions { if_match: input.if_match.clone(), if_none_match: input.if_none_match.clone() };
     cond.check_syntax()?;
     let customer = customer_key(input.sse_customer_algorithm.as_ref(), input.sse_customer_key.as_ref(), input.sse_customer_key_md5.as_ref())?;
@@ -92,8 +93,15 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
     if input.content_length.is_some_and(|n| n > crate::storage::MAX_BODY as i64) {
         return Err(entity_too_large().into());
     }
-    let (encryption, (retention, legal_hold)) = s3.with_bucket(ctx, &input.bucket, |b| {
+    let grants = crate::access::GrantHeaders {
+        full_control: input.grant_full_control.clone(),
+        read: input.grant_read.clone(),
+        read_acp: input.grant_read_acp.clone(),
+        write_acp: input.grant_write_acp.clone(),
+    };
+    let (encryption, (retention, legal_hold), acl) = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
+        let acl = crate::access::object_acl_from_request(b, ctx, input.acl.as_ref(), &grants)?;
         let enc = write_encryption(ctx, b, input.server_side_encryption.as_ref(), input.ssekms_key_id.as_ref(), input.bucket_key_enabled, customer.as_ref())?;
         let lock = write_retention(b, input.object_lock_mode.as_ref(), input.object_lock_retain_until_date, input.object_lock_legal_hold_status.as_ref())?;
         if (lock.0.is_some() || lock.1) && !declared.any() {
@@ -101,7 +109,7 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
         }
         // Fail early on a condition that already fails (checked again when linking).
         cond.check(b, &input.key)?;
-        Ok((enc, lock))
+        Ok((enc, lock, acl))
     })?;
 
     // Every object gets a checksum: the one the client chose, else CRC64NVME (as S3 does since 2025).
@@ -138,7 +146,7 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
             parts: Vec::new(),
             encryption: encryption.clone(),
             tags: tags.clone(),
-            acl: None,
+            acl: acl.clone(),
             retention: retention.clone(),
             legal_hold,
             restore: None,
