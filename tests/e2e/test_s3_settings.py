@@ -403,6 +403,34 @@ def test_transitions_change_the_storage_class(fast_lifecycle):
     assert classes()["archive/small"] == "STANDARD"
 
 
+def test_lifecycle_expirations_are_announced(fast_lifecycle):
+    s3 = fast_lifecycle
+    sqs = boto3.session.Session().client(
+        "sqs", endpoint_url=s3.meta.endpoint_url, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=client_config()
+    )
+    bucket = unique("announce")
+    s3.create_bucket(Bucket=bucket)
+    url = sqs.create_queue(QueueName=unique("lifecycle-events"))["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": arn}]})})
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [{"Id": "expiry", "QueueArn": arn, "Events": ["s3:LifecycleExpiration:*"]}]}
+    )
+    s3.put_object(Bucket=bucket, Key="old.log", Body=b"x")
+    put_lifecycle(s3, bucket, {"ID": "all", "Filter": {}, "Status": "Enabled", "Expiration": {"Days": 1}})
+    found = []
+    deadline = time.monotonic() + 20
+    while not found and time.monotonic() < deadline:
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            found += json.loads(m["Body"]).get("Records", [])
+    [record] = found
+    assert record["eventName"] == "LifecycleExpiration:Delete"
+    assert record["eventVersion"] == "2.3"
+    assert record["userIdentity"]["principalId"] == "s3.amazonaws.com"
+    assert record["s3"]["configurationId"] == "expiry" and record["s3"]["object"]["key"] == "old.log"
+
+
 # ------------------------------------------------------------------ logging
 
 

@@ -468,23 +468,39 @@ fn deliver(target: Target, body: String, bucket_arn: String, owner: String) {
             }
         }
     };
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => {
-            runtime.spawn(async move { send() });
-        }
-        Err(_) => send(),
+    enqueue(Box::new(send));
+}
+
+type Delivery = Box<dyn FnOnce() + Send>;
+
+/// Hands a delivery to the one task that performs them in order (started
+/// on first use); the caller never waits. Without a runtime (unit tests) it
+/// runs at once.
+fn enqueue(job: Delivery) {
+    static QUEUE: OnceLock<tokio::sync::mpsc::UnboundedSender<Delivery>> = OnceLock::new();
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return job() };
+    let queue = QUEUE.get_or_init(|| {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Delivery>();
+        runtime.spawn(async move {
+            while let Some(job) = rx.recv().await {
+                job();
+            }
+        });
+        tx
+    });
+    if let Err(unsent) = queue.send(job) {
+        (unsent.0)();
     }
 }
 
 /// Sends `s3:TestEvent` to each queue and topic the new configuration adds.
-pub(crate) fn test_events(ctx: &RequestContext, bucket: &str, previous: Option<&NotificationConfiguration>, conf: &NotificationConfiguration) {
+pub(crate) fn test_events(ctx: &RequestContext, bucket: &str, owner: &str, previous: Option<&NotificationConfiguration>, conf: &NotificationConfiguration) {
     let before: Vec<&str> = previous
         .map(|p| {
             let queues = p.queue_configurations.iter().flatten().map(|q| q.queue_arn.as_str());
             queues.chain(p.topic_configurations.iter().flatten().map(|t| t.topic_arn.as_str())).collect()
         })
         .unwrap_or_default();
-    let owner = ctx.account_id.clone();
     let bucket_arn = format!("arn:aws:s3:::{bucket}");
     let message = serde_json::json!({
         "Service": "Amazon S3",
@@ -503,7 +519,7 @@ pub(crate) fn test_events(ctx: &RequestContext, bucket: &str, previous: Option<&
         }
         sent.push(arn);
         let target = if queue { Target::Queue(arn.to_string()) } else { Target::Topic(arn.to_string()) };
-        deliver(target, message.clone(), bucket_arn.clone(), owner.clone());
+        deliver(target, message.clone(), bucket_arn.clone(), owner.to_string());
     }
 }
 

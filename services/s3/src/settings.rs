@@ -296,7 +296,7 @@ pub(crate) async fn put_bucket_notification_configuration(
         b.config.notification = (!empty).then(|| conf.clone());
         Ok(())
     })?;
-    crate::notify::test_events(ctx, &input.bucket, previous.as_ref(), &conf);
+    crate::notify::test_events(ctx, &input.bucket, &bucket_owner, previous.as_ref(), &conf);
     Ok(())
 }
 

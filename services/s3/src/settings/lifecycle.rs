@@ -408,7 +408,7 @@ fn apply_rule(
             if current.delete_marker {
                 // An expired object delete marker: the only version left.
                 let old_enough = e.expired_object_delete_marker == Some(true) || e.days.is_some_and(|d| due(current.last_modified, d, now, day));
-                if stack.len() == 1 && old_enough && sel.prefix.len() <= key.len() && key.starts_with(&sel.prefix) {
+                if stack.len() == 1 && old_enough {
                     let id = current.version_id.clone();
                     if let Some(v) = b.remove_version(key, &id) {
                         gone_versions.push(v);
