@@ -398,7 +398,7 @@ UNIMPLEMENTED = [
     ("awsQuery", "cloudformation", None, "describe_account_limits", {}, "DescribeAccountLimits"),
     ("ec2Query", "ec2", None, "describe_account_attributes", {}, "DescribeAccountAttributes"),
     ("restXml", "route53", None, "get_account_limit", {"Type": "MAX_HEALTH_CHECKS_BY_OWNER"}, "GetAccountLimit"),
-    ("restJson1", "lambda", None, "get_account_settings", {}, "GetAccountSettings"),
+    ("restJson1", "lambda", None, "invoke_async", {"FunctionName": "f", "InvokeArgs": b"{}"}, "InvokeAsync"),
     ("rpcv2Cbor", "cloudwatch", "smithy-rpc-v2-cbor", "get_metric_widget_image", {"MetricWidget": "{}"}, "GetMetricWidgetImage"),
 ]
 
