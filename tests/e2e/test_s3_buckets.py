@@ -35,6 +35,9 @@ def test_location_constraints(make_client, s3):
     with pytest.raises(ClientError) as e:
         s3.create_bucket(Bucket=unique("loc"), CreateBucketConfiguration={"LocationConstraint": "us-east-1"})
     assert (code(e), status(e)) == ("InvalidLocationConstraint", 400)
+    with pytest.raises(ClientError) as e:
+        s3.create_bucket(Bucket=unique("loc"), CreateBucketConfiguration={"LocationConstraint": "mars-north-1"})
+    assert (code(e), status(e)) == ("InvalidLocationConstraint", 400)
     eu = make_client("s3", region="eu-west-1")
     with pytest.raises(ClientError) as e:
         eu.create_bucket(Bucket=unique("loc"))

@@ -106,6 +106,11 @@ fn resource_facts(action: &str, arn: &str) -> Option<ResourceFacts> {
     if arn.split(':').nth(2) == Some("iam") {
         return iam_facts(action, arn);
     }
+    // A bucket being created is the caller's to be: that its name is taken
+    // (even by another account) is S3's answer (BucketAlreadyExists), not IAM's.
+    if action == "s3:CreateBucket" {
+        return None;
+    }
     RESOURCE_LOOKUPS.for_arn(arn)?(arn)
 }
 

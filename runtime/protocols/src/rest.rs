@@ -517,11 +517,14 @@ impl Rest {
         }
         if !self.is_json() && svc.namespace == "com.amazonaws.s3" && shape_id_is_unwrapped(svc, shape) {
             // `@s3UnwrappedXmlOutput`: GetBucketLocation's answer is the member's element itself.
-            if let (Some(m), Some(v)) = (shape.members.first(), value.field(0)) {
+            // An absent value (us-east-1's location) is the empty element.
+            if let Some(m) = shape.members.first() {
                 let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-                let text = xml::scalar_text(svc.shape(m.target), Some(m), v, TimestampFormat::DateTime);
                 out.push_str(&format!("<{0} xmlns=\"{1}\">", m.xml_name(), svc.xml_namespace.unwrap_or("")));
-                escape_into(&mut out, &text, false);
+                if let Some(v) = value.field(0).filter(|v| !matches!(v, Value::Null)) {
+                    let text = xml::scalar_text(svc.shape(m.target), Some(m), v, TimestampFormat::DateTime);
+                    escape_into(&mut out, &text, false);
+                }
                 out.push_str(&format!("</{}>", m.xml_name()));
                 resp.set_header("Content-Type", "application/xml");
                 resp.body = out.into_bytes().into();

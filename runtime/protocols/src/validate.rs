@@ -207,6 +207,7 @@ const OPEN_ENUMS: &[(&str, &str)] = &[
     ("s3", "StorageClass"),
     ("s3", "MetadataDirective"),
     ("s3", "TaggingDirective"),
+    ("s3", "BucketLocationConstraint"),
     // Bucket ACLs also take `log-delivery-write`, which the model leaves out.
     ("s3", "BucketCannedACL"),
     // Notification filter rule names are case-insensitive (`Prefix`, `suffix`);

@@ -58,6 +58,11 @@ pub(crate) fn valid_bucket_name(name: &str) -> bool {
     len_ok && chars_ok && ends_ok && !name.contains("..") && !ip_like && !reserved
 }
 
+/// A constraint that names no region S3 knows (or us-east-1, which takes none).
+fn invalid_location() -> ServiceError {
+    ServiceError::new("InvalidLocationConstraint", 400, "The specified location-constraint is not valid")
+}
+
 fn location_error(constraint: Option<&str>) -> ServiceError {
     let message = match constraint {
         None => "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.".to_string(),
@@ -76,7 +81,10 @@ pub(crate) async fn create_bucket(s3: &S3, ctx: &RequestContext, input: CreateBu
     let wanted = match constraint.as_deref() {
         None | Some("") if ctx.region == "us-east-1" => "us-east-1".to_string(),
         None | Some("") => return Err(location_error(None).into()),
-        Some("us-east-1") => return Err(ServiceError::new("InvalidLocationConstraint", 400, "The specified location-constraint is not valid").into()),
+        Some("us-east-1") => return Err(invalid_location().into()),
+        Some(_) if matches!(input.create_bucket_configuration.as_ref().and_then(|c| c.location_constraint.as_ref()), Some(BucketLocationConstraint::Unknown(_))) => {
+            return Err(invalid_location().into())
+        }
         Some("EU") => "eu-west-1".to_string(),
         Some(c) => c.to_string(),
     };

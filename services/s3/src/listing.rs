@@ -55,6 +55,11 @@ fn walk<'a>(
 ) -> Page<'a> {
     let mut entries = Vec::new();
     let mut count = 0usize;
+    // A page that ended on (or a marker inside) a common prefix has shown it.
+    let resumed_in = match &after {
+        Bound::Included(a) | Bound::Excluded(a) => Some(a.clone()),
+        Bound::Unbounded => None,
+    };
     let mut cursor = after;
     // Never start before the prefix.
     if !prefix.is_empty() {
@@ -80,6 +85,10 @@ fn walk<'a>(
                 continue;
             }
             if let Some(p) = rollup(key, prefix, delimiter) {
+                if resumed_in.as_ref().is_some_and(|a| a.starts_with(&p)) {
+                    cursor = Bound::Excluded(past(&p));
+                    continue 'outer;
+                }
                 if count >= max {
                     return Page { entries, truncated: true };
                 }
