@@ -211,8 +211,11 @@ def signed_chunked_put(endpoint, bucket, key, payload, trailer_value):
         return e.code, e.headers, e.read()
 
 
-def test_trailing_checksums_are_verified(s3, bucket, simfra_endpoint):
-    payload = b"chunked and trailed"
+@pytest.mark.parametrize("size", [19, 3 << 20], ids=["buffered", "streamed"])
+def test_trailing_checksums_are_verified(s3, bucket, simfra_endpoint, size):
+    # Small bodies are read whole by the gateway; large ones stream to disk
+    # and their trailer is known only at the end.
+    payload = os.urandom(size)
     st, hdrs, _ = signed_chunked_put(simfra_endpoint, bucket, "trailed", payload, crc32_b64(payload))
     assert st == 200, _
     assert hdrs["x-amz-checksum-crc32"] == crc32_b64(payload)
@@ -355,6 +358,23 @@ def test_conditional_reads(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.get_object(Bucket=bucket, Key="c", IfMatch='"nope"')
     assert code(e) == "PreconditionFailed"
+
+
+def test_response_header_overrides_need_a_signed_request(s3, make_client, bucket):
+    import botocore
+
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={"BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": False},
+    )
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    s3.put_object(Bucket=bucket, Key="public", Body=b"x")
+    anonymous = make_client("s3", signature_version=botocore.UNSIGNED)
+    assert anonymous.get_object(Bucket=bucket, Key="public")["Body"].read() == b"x"
+    with pytest.raises(ClientError) as e:
+        anonymous.get_object(Bucket=bucket, Key="public", ResponseContentType="text/html")
+    assert (code(e), status(e)) == ("InvalidRequest", 400)
 
 
 def test_response_header_overrides(s3, bucket):
@@ -730,6 +750,25 @@ def test_retention_rules(s3, locked):
         s3.put_object_retention(Bucket=locked, Key="g", Retention={"Mode": "GOVERNANCE", "RetainUntilDate": datetime.datetime(2001, 1, 1)})
     assert (code(e), status(e)) == ("InvalidArgument", 400)
     assert s3.delete_object(Bucket=locked, Key="g", VersionId=g, BypassGovernanceRetention=True)["VersionId"] == g
+
+
+def test_bypassing_governance_needs_its_permission(s3, make_client, locked):
+    iam = make_client("iam")
+    user = unique("governor")
+    iam.create_user(UserName=user)
+    allowed = ["s3:PutObject", "s3:GetObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention"]
+    statement = {"Effect": "Allow", "Action": allowed, "Resource": f"arn:aws:s3:::{locked}/*"}
+    iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    theirs = make_client("s3", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    until = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+    v = theirs.put_object(Bucket=locked, Key="gov", Body=b"x", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until)["VersionId"]
+    with pytest.raises(ClientError) as e:
+        theirs.delete_object(Bucket=locked, Key="gov", VersionId=v, BypassGovernanceRetention=True)
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    statement["Action"] = allowed + ["s3:BypassGovernanceRetention"]
+    iam.put_user_policy(UserName=user, PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    theirs.delete_object(Bucket=locked, Key="gov", VersionId=v, BypassGovernanceRetention=True)
 
 
 def test_legal_hold(s3, locked):
