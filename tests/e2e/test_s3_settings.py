@@ -455,7 +455,20 @@ def test_logging_to_another_regions_bucket_is_refused(make_client, s3, bucket):
     other.create_bucket(Bucket=target, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     with pytest.raises(ClientError) as e:
         s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": "x/"}})
+    assert (code(e), status(e), message(e)) == ("CrossLocationLoggingProhibitted", 403, "Cross S3 location logging not allowed. ")
+    assert e.value.response["Error"]["TargetBucketLocation"] == "eu-west-1"
+    assert e.value.response["Error"]["SourceBucketLocation"] == REGION
+
+
+def test_logging_to_another_accounts_bucket_is_refused(make_client, s3, bucket, other_account):
+    target = unique("their-logs")
+    theirs = make_client("s3", access_key=other_account["RootAccessKeyId"], secret_key=other_account["RootSecretAccessKey"])
+    theirs.create_bucket(Bucket=target)
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": "x/"}})
     assert (code(e), status(e)) == ("InvalidTargetBucketForLogging", 400)
+    assert message(e) == "The owner for the bucket to be logged and the target bucket must be the same."
+    assert e.value.response["Error"]["TargetBucket"] == target
 
 
 # ---------------------------------------------------- payment, acceleration

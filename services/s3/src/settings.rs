@@ -310,45 +310,25 @@ pub(crate) async fn get_bucket_notification_configuration(
 
 // ------------------------------------------------------------------ logging
 
-fn invalid_logging_target(message: &str) -> ServiceError {
-    ServiceError::new("InvalidTargetBucketForLogging", 400, message)
-}
-
-/// Whether a bucket policy lets S3's log delivery (`logging.s3.amazonaws.com`)
-/// write into `target` for logs of `source` (owned by `source_account`).
-fn admits_log_delivery(target: &Bucket, source: &str, source_account: &str) -> bool {
-    let Some(policy) = target.config.policy.as_deref().and_then(|p| simfra_policy::parse(p).ok()) else { return false };
-    let evaluation = simfra_policy::Evaluation {
-        resource: Some(("bucket policy", &policy)),
-        resource_account: Some(&target.owner_account),
-        ..Default::default()
-    };
-    let resource = format!("arn:aws:s3:::{}/", target.name);
-    let mut request = simfra_policy::Request::new("s3:PutObject", &resource, "logging.s3.amazonaws.com", &target.owner_account)
-        .with("aws:SourceArn", &[&format!("arn:aws:s3:::{source}")])
-        .with("aws:SourceAccount", &[source_account]);
-    request.service_principal = Some("logging.s3.amazonaws.com".into());
-    simfra_policy::evaluate(&evaluation, &request).0.is_allowed()
+/// S3's InvalidTargetBucketForLogging, naming the target.
+fn invalid_logging_target(message: &str, target: &str) -> ServiceError {
+    crate::objects::common::with_elements(ServiceError::new("InvalidTargetBucketForLogging", 400, message), &[("TargetBucket", target.to_string())])
 }
 
 pub(crate) async fn put_bucket_logging(s3: &S3, ctx: &RequestContext, input: PutBucketLoggingRequest) -> Result<(), PutBucketLoggingError> {
     let logging = input.bucket_logging_status.logging_enabled;
     let (owner, region) = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), |b| Ok((b.owner_account.clone(), b.region.clone())))?;
     let mut buckets = s3.store.lock();
+    // Logs go to a bucket of the same account in the same region.
     if let Some(l) = &logging {
-        let target = buckets.get(&l.target_bucket).ok_or_else(|| invalid_logging_target("The target bucket for logging does not exist"))?;
+        let name = &l.target_bucket;
+        let target = buckets.get(name).ok_or_else(|| invalid_logging_target("The target bucket for logging does not exist", name))?;
         if target.region != region {
-            return Err(invalid_logging_target("Cross S3 location logging not allowed. ").into());
+            let e = ServiceError::new("CrossLocationLoggingProhibitted", 403, "Cross S3 location logging not allowed. ");
+            return Err(crate::objects::common::with_elements(e, &[("TargetBucketLocation", target.region.clone()), ("SourceBucketLocation", region)]).into());
         }
-        if target.owner_account != owner && !admits_log_delivery(target, &input.bucket, &owner) {
-            return Err(invalid_logging_target(
-                "You must either provide the necessary permissions to the logging service using a bucket policy or give the log-delivery group WRITE and READ_ACP permissions to the target bucket",
-            )
-            .into());
-        }
-        let enforced = target.config.ownership.as_ref().and_then(|o| o.rules.first()).is_some_and(|r| r.object_ownership == ObjectOwnership::BucketOwnerEnforced);
-        if enforced && l.target_grants.as_ref().is_some_and(|g| !g.is_empty()) {
-            return Err(invalid_logging_target("Target grants are not supported when the target bucket has Bucket owner enforced (ACLs disabled)").into());
+        if target.owner_account != owner {
+            return Err(invalid_logging_target("The owner for the bucket to be logged and the target bucket must be the same.", name).into());
         }
     }
     let b = buckets.get_mut(&input.bucket).ok_or_else(no_such_bucket)?;
