@@ -371,3 +371,20 @@ fn failed_items(payload: &[u8], batch: &[(Json, String)]) -> Option<Vec<String>>
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_item_failures_name_messages_of_the_batch() {
+        let batch = vec![(json!({"messageId": "a"}), "h1".to_string()), (json!({"messageId": "b"}), "h2".to_string())];
+        assert_eq!(failed_items(br#"{"batchItemFailures": [{"itemIdentifier": "b"}]}"#, &batch), Some(vec!["b".to_string()]));
+        assert_eq!(failed_items(br#"{"batchItemFailures": []}"#, &batch), Some(vec![]));
+        assert_eq!(failed_items(b"null", &batch), Some(vec![]));
+        // Unknown ids, empty ids or a malformed answer fail the whole batch.
+        assert_eq!(failed_items(br#"{"batchItemFailures": [{"itemIdentifier": "zzz"}]}"#, &batch), None);
+        assert_eq!(failed_items(br#"{"batchItemFailures": [{"itemIdentifier": ""}]}"#, &batch), None);
+        assert_eq!(failed_items(br#"{"batchItemFailures": "x"}"#, &batch), None);
+    }
+}

@@ -99,3 +99,46 @@ pub fn now() -> String {
 pub fn is_version(q: &str) -> bool {
     q == "$LATEST" || (!q.is_empty() && q.bytes().all(|b| b.is_ascii_digit()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> RequestContext {
+        RequestContext {
+            request_id: "r".into(),
+            account_id: "111122223333".into(),
+            region: "eu-west-1".into(),
+            service: "lambda",
+            operation: "GetFunction",
+            protocol: simfra_model::Protocol::RestJson1,
+            host: "localhost".into(),
+            access_key_id: None,
+            principal_arn: None,
+            headers: std::sync::Arc::new(Vec::new()),
+            authorized_accounts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_form_of_a_function_name() {
+        let c = ctx();
+        let f = parse(&c, "fn", None).unwrap();
+        assert_eq!(f.arn(), "arn:aws:lambda:eu-west-1:111122223333:function:fn");
+        assert_eq!(parse(&c, "fn:live", None).unwrap().qualifier.as_deref(), Some("live"));
+        assert_eq!(parse(&c, "111122223333:function:fn:3", None).unwrap().qualified_arn(), "arn:aws:lambda:eu-west-1:111122223333:function:fn:3");
+        let full = parse(&c, "arn:aws:lambda:us-east-1:111122223333:function:fn", Some("$LATEST")).unwrap();
+        assert_eq!((full.region.as_str(), full.qualifier.as_deref()), ("us-east-1", Some("$LATEST")));
+        // A qualifier in the name must agree with the parameter.
+        assert_eq!(parse(&c, "fn:1", Some("2")).unwrap_err().code, "InvalidParameterValueException");
+        assert_eq!(parse(&c, "a:b:c:d:e", None).unwrap_err().code, "ValidationException");
+        // Another account's function is not found unless IAM let the request reach it.
+        assert_eq!(parse(&c, "999999999999:function:fn", None).unwrap_err().code, "ResourceNotFoundException");
+        assert!(is_version("$LATEST") && is_version("12") && !is_version("live"));
+    }
+
+    #[test]
+    fn timestamps_as_lambda_writes_them() {
+        assert_eq!(timestamp(simfra_model::Timestamp::from_millis(1_700_000_000_123)), "2023-11-14T22:13:20.123+0000");
+    }
+}

@@ -252,3 +252,23 @@ pub async fn serve(url_id: String, region: String, req: HttpRequest, caller: Opt
     r.set_header("x-amzn-requestid", request_id);
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_become_responses() {
+        let r = response(br#"{"statusCode": 404, "headers": {"X-A": "b"}, "body": "gone", "cookies": ["c=1"]}"#);
+        assert_eq!(r.status, 404);
+        assert_eq!(r.header("x-a"), Some("b"));
+        assert_eq!(r.header("set-cookie"), Some("c=1"));
+        assert_eq!(&r.body[..], b"gone");
+        let b64 = response(br#"{"statusCode": 200, "body": "aGk=", "isBase64Encoded": true}"#);
+        assert_eq!(&b64.body[..], b"hi");
+        // Anything else is a 200 JSON body as returned.
+        let plain = response(br#"{"a": 1}"#);
+        assert_eq!((plain.status, plain.header("content-type")), (200, Some("application/json")));
+        assert_eq!(&plain.body[..], br#"{"a": 1}"#);
+    }
+}
