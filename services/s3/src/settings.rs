@@ -413,9 +413,6 @@ fn validate_replication(conf: &ReplicationConfiguration, buckets: &BTreeMap<Stri
     if conf.rules.is_empty() || conf.rules.len() > 1000 {
         return Err(malformed_xml());
     }
-    if !conf.role.starts_with("arn:aws:iam::") {
-        return Err(invalid_argument("Invalid ArgumentRole"));
-    }
     let mut ids = std::collections::HashSet::new();
     let mut priorities = std::collections::HashSet::new();
     // A rule with a Filter uses the current schema (V2): every rule then
