@@ -396,6 +396,66 @@ def test_bucket_acl_grants_another_account(s3, theirs, other_account):
     assert (code(e), status(e)) == ("AccessDenied", 403)
 
 
+def test_object_writes_with_acls(s3, anonymous):
+    enforced = unique("wenf")
+    s3.create_bucket(Bucket=enforced)
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=enforced, Key="k", Body=b"x", ACL="public-read")
+    assert (code(e), status(e)) == ("AccessControlListNotSupported", 400)
+    assert message(e) == "The bucket does not allow ACLs"
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=enforced, Key="k", Body=b"x", GrantRead=f'uri="{ALL_USERS}"')
+    assert (code(e), status(e)) == ("AccessControlListNotSupported", 400)
+    s3.put_object(Bucket=enforced, Key="k", Body=b"x", ACL="bucket-owner-full-control")
+    blocked = unique("wbpa")
+    s3.create_bucket(Bucket=blocked, ObjectOwnership="ObjectWriter")
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=blocked, Key="k", Body=b"x", ACL="public-read")
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=blocked, Key="k", Body=b"x", ACL="private", GrantRead=f'uri="{ALL_USERS}"')
+    assert (code(e), status(e)) == ("InvalidRequest", 400)
+    bucket = open_bucket(s3, "wacl", ownership="ObjectWriter")
+    s3.put_object(Bucket=bucket, Key="pub", Body=b"for all", ACL="public-read")
+    assert anonymous.get_object(Bucket=bucket, Key="pub")["Body"].read() == b"for all"
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "pub"})
+    # A copy gets its own (private) ACL unless it asks for one.
+    with pytest.raises(ClientError) as e:
+        anonymous.get_object(Bucket=bucket, Key="copy")
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "pub"}, ACL="public-read")
+    assert anonymous.get_object(Bucket=bucket, Key="copy")["Body"].read() == b"for all"
+
+
+def test_object_owners_under_each_ownership_setting(s3, theirs, other_account):
+    other = other_account["AccountId"]
+    for ownership, acl, owner in (
+        ("ObjectWriter", None, other),
+        ("ObjectWriter", "bucket-owner-full-control", other),
+        ("BucketOwnerPreferred", None, other),
+        ("BucketOwnerPreferred", "bucket-owner-full-control", ACCOUNT),
+        ("BucketOwnerEnforced", None, ACCOUNT),
+    ):
+        bucket = unique("owners")
+        s3.create_bucket(Bucket=bucket, ObjectOwnership=ownership)
+        writes = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{other}:root"}, "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [writes]}))
+        extra = {"ACL": acl} if acl else {}
+        theirs.put_object(Bucket=bucket, Key="theirs.txt", Body=b"x", **extra)
+        # The owner reads the object's ACL; a writer who does not own the object may not.
+        reader = theirs if owner == other else s3
+        got = reader.get_object_acl(Bucket=bucket, Key="theirs.txt")
+        assert got["Owner"]["ID"] == canonical(owner), (ownership, acl)
+        if owner == ACCOUNT:
+            with pytest.raises(ClientError) as e:
+                theirs.get_object_acl(Bucket=bucket, Key="theirs.txt")
+            assert (code(e), status(e)) == ("AccessDenied", 403)
+        if acl == "bucket-owner-full-control" and owner == other:
+            # The bucket owner is granted full control by the object's owner.
+            assert ("CanonicalUser", canonical(ACCOUNT), "FULL_CONTROL") in grants_of(got)
+            assert s3.get_object_acl(Bucket=bucket, Key="theirs.txt")["Owner"]["ID"] == canonical(other)
+
+
 # ---------------------------------------------------------------- CORS
 
 
