@@ -43,8 +43,9 @@ SIGNATURE_REFUSALS = {
 }
 # Error codes that say the server did not recognise the operation.
 UNROUTED_CODES = {"UnknownOperationException", "UnknownOperation", "InvalidAction"}
-# A routed operation may answer 404 for a resource that does not exist.
-NOT_FOUND_CODE = re.compile(r"NotFound|NoSuch|DoesNotExist|NonExistent")
+# A routed operation may answer 404 for a resource that does not exist
+# (S3 Access Grants says so as `AccessGrantsInstanceNotExistsError`).
+NOT_FOUND_CODE = re.compile(r"NotFound|NoSuch|DoesNotExist|NotExists|NonExistent")
 
 # Categories that fail the sweep.
 PROBLEMS = (
