@@ -686,6 +686,10 @@ def test_access_grants_need_an_instance(control, other_account, make_client):
             call(AccountId=other_account["AccountId"])
         assert code(e) == "AccessGrantsInstanceNotExistsError" and status(e) == 404
     assert theirs.list_access_grants_instances(AccountId=other_account["AccountId"]).get("AccessGrantsInstancesList", []) == []
+    # Simfra's Access Grants do not integrate with IAM Identity Center, and say so.
+    with pytest.raises(ClientError) as e:
+        theirs.create_access_grants_instance(AccountId=other_account["AccountId"], IdentityCenterArn="arn:aws:sso:::instance/ssoins-1234567890abcdef")
+    assert code(e) == "NotImplemented" and status(e) == 501
 
 
 def test_locations_and_grants(control, grants_instance, location_role, bucket):

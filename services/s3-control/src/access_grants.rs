@@ -9,7 +9,8 @@
 //! with them can do what the grant says and no more.
 //!
 //! Grantees are IAM principals; directory users and groups need IAM Identity
-//! Center, which Simfra does not have: such grants are refused.
+//! Center, which Simfra's Access Grants do not integrate with: an instance
+//! naming one answers NotImplemented, and directory grantees are refused.
 
 use crate::{state, Data, TagSet};
 use simfra_gen_s3_control::types::*;
@@ -86,6 +87,13 @@ fn tags_of(tags: Option<Vec<Tag>>) -> Result<TagSet, ServiceError> {
 // ---------------------------------------------------------------- the instance
 
 pub(crate) fn create_instance(ctx: &RequestContext, input: CreateAccessGrantsInstanceRequest) -> Result<CreateAccessGrantsInstanceResult, ServiceError> {
+    if input.identity_center_arn.is_some() {
+        return Err(ServiceError::new(
+            "NotImplemented",
+            501,
+            "Simfra's S3 Access Grants do not integrate with IAM Identity Center: create the instance without IdentityCenterArn",
+        ));
+    }
     let tags = tags_of(input.tags)?;
     let scope = state().regional(ctx);
     let mut data = scope.lock();
