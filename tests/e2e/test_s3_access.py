@@ -454,6 +454,15 @@ def test_object_owners_under_each_ownership_setting(s3, theirs, other_account):
             # The bucket owner is granted full control by the object's owner.
             assert ("CanonicalUser", canonical(ACCOUNT), "FULL_CONTROL") in grants_of(got)
             assert s3.get_object_acl(Bucket=bucket, Key="theirs.txt")["Owner"]["ID"] == canonical(other)
+            assert s3.get_object(Bucket=bucket, Key="theirs.txt")["Body"].read() == b"x"
+        elif owner == other:
+            # Without a grant from the object's owner, the bucket owner can neither read the object nor its ACL …
+            for call in (lambda: s3.get_object(Bucket=bucket, Key="theirs.txt"), lambda: s3.get_object_acl(Bucket=bucket, Key="theirs.txt")):
+                with pytest.raises(ClientError) as e:
+                    call()
+                assert (code(e), status(e)) == ("AccessDenied", 403), ownership
+            # … but may still delete it.
+            s3.delete_object(Bucket=bucket, Key="theirs.txt")
 
 
 # ---------------------------------------------------------------- CORS

@@ -267,6 +267,42 @@ pub(crate) fn statements(grants: &[Grant], bucket: &str, key: Option<&str>, skip
     out
 }
 
+/// The actions an object's owner decides about (what its ACL can grant).
+const OBJECT_ACTIONS: &[&str] =
+    &["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTorrent", "s3:GetObjectAcl", "s3:GetObjectVersionAcl", "s3:PutObjectAcl", "s3:PutObjectVersionAcl"];
+
+/// For an object another account owns than the bucket's: S3 asks the
+/// object's owner too (the "object context"), so reading the object or its
+/// ACL takes a grant of its ACL, whatever the bucket policy or the bucket
+/// owner's own policies allow. Answered as Deny statements for everyone but
+/// the owner and the grantees, per action.
+pub(crate) fn object_owner_denies(grants: &[Grant], bucket: &str, key: &str, object_owner: &str, ignore_public: bool) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let mut out = Vec::new();
+    for action in OBJECT_ACTIONS {
+        let (mut accounts, mut everyone, mut signed) = (vec![object_owner.to_string()], false, false);
+        for g in grants {
+            let (Some(grantee), Some(permission)) = (&g.grantee, &g.permission) else { continue };
+            if !actions(permission, false).contains(action) || (ignore_public && is_public_grantee(grantee)) {
+                continue;
+            }
+            match (grantee.uri.as_deref(), grantee.id.as_deref()) {
+                (Some(ALL_USERS), _) => everyone = true,
+                (Some(AUTHENTICATED_USERS), _) => signed = true,
+                (_, Some(id)) => accounts.extend(crate::ids::account_of_canonical_id(id)),
+                _ => {}
+            }
+        }
+        if everyone {
+            continue;
+        }
+        // Anonymous callers carry no principal account: the negated test refuses them too.
+        let condition = if signed { json!({"Null": {"aws:PrincipalAccount": "true"}}) } else { json!({"StringNotEquals": {"aws:PrincipalAccount": accounts}}) };
+        out.push(json!({"Effect": "Deny", "Principal": "*", "Action": action, "Resource": format!("arn:aws:s3:::{bucket}/{key}"), "Condition": condition}));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,6 +137,15 @@ pub(crate) fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::Re
                 acl_statements.extend(if ignore_public { acl::statements(grants, bucket, on, &owner, true) } else { all });
             }
         }
+        // An object another account owns answers to its owner's ACL only.
+        if let (Some(v), Some(k)) = (object, key) {
+            let object_owner = super::object_owner(b, v);
+            if object_owner != owner {
+                let grants = v.acl.as_ref().and_then(|a| a.grants.as_deref()).or(private.as_deref()).unwrap_or(&[]);
+                let ignore_public = acl::is_public(grants) && blocks_of().ignore_public_acls;
+                acl_statements.extend(acl::object_owner_denies(grants, bucket, k, &object_owner, ignore_public));
+            }
+        }
     }
     let restrict = policy_text.as_deref().is_some_and(|p| blocks_of().restrict_public_buckets && policy_is_public(p));
     drop(buckets);
