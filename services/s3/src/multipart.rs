@@ -196,6 +196,9 @@ pub(crate) async fn upload_part(s3: &S3, ctx: &RequestContext, input: UploadPart
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
         let u = upload_mut(b, &input.key, &input.upload_id)?;
         check_part_key(u, customer.as_ref())?;
+        if (u.template.retention.is_some() || u.template.legal_hold) && !declared.any() {
+            return Err(invalid_request("Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters"));
+        }
         if let (Some(want), Some(got)) = (&u.checksum_algorithm, &declared.algorithm) {
             if want != got {
                 return Err(invalid_request(format!(

@@ -119,7 +119,7 @@ pub(crate) async fn delete_object(s3: &S3, ctx: &RequestContext, input: DeleteOb
 pub(crate) async fn delete_objects(s3: &S3, ctx: &RequestContext, input: DeleteObjectsRequest) -> Result<DeleteObjectsOutput, DeleteObjectsError> {
     let has_checksum = ctx.header("content-md5").is_some() || ctx.headers.iter().any(|(k, _)| k.starts_with("x-amz-checksum-"));
     if !has_checksum {
-        return Err(invalid_request("Missing required header for this request: Content-MD5 OR x-amz-checksum-*").into());
+        return Err(invalid_request("Missing required header for this request: Content-MD5").into());
     }
     if input.delete.objects.len() > 1000 {
         return Err(malformed_xml().into());
