@@ -172,6 +172,13 @@ def test_list_access_points_by_bucket_with_pages(control, s3, bucket):
     assert entry["Alias"].endswith("-s3alias")
 
 
+def test_no_directory_buckets_so_no_access_points_for_them(control):
+    assert control.list_access_points_for_directory_buckets(AccountId=ACCOUNT).get("AccessPointList", []) == []
+    with pytest.raises(ClientError) as e:
+        control.list_access_points_for_directory_buckets(AccountId=ACCOUNT, DirectoryBucket="data--use1-az4--x-s3")
+    assert code(e) == "NoSuchBucket" and status(e) == 404
+
+
 def test_access_point_policy(control, bucket):
     name = unique("pol")
     control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=bucket)

@@ -71,6 +71,18 @@ pub fn access_point(account: &str, region: &str, name: &str) -> Option<AccessPoi
     data.access_points.get(name).map(|ap| info(account, region, name, ap))
 }
 
+/// The access point `name` of an account, in whichever region it is (the
+/// `<name>-<account>.<endpoint>` host form names no region).
+pub fn access_point_named(account: &str, name: &str) -> Option<AccessPointInfo> {
+    state().all().into_iter().find_map(|((a, region), scope)| {
+        if a != account {
+            return None;
+        }
+        let data = scope.lock();
+        data.access_points.get(name).map(|ap| info(&a, &region, name, ap))
+    })
+}
+
 /// The access point an alias (`<name>-<random>-s3alias`) stands for, in
 /// whatever account and region it was created.
 pub fn access_point_by_alias(alias: &str) -> Option<AccessPointInfo> {

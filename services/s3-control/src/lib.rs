@@ -30,7 +30,7 @@ mod public_access_block;
 mod storage_lens;
 mod tagging;
 
-pub use access_points::{access_point, access_point_by_alias, policy_is_public, AccessPointInfo};
+pub use access_points::{access_point, access_point_by_alias, access_point_named, policy_is_public, AccessPointInfo};
 pub use link::{BucketRef, S3Link};
 pub use multi_region::multi_region_access_point;
 pub use object_lambda::object_lambda_access_point;
@@ -190,6 +190,7 @@ impl S3ControlApi for S3Control {
             "ListAccessGrantsInstances",
             "ListAccessGrantsLocations",
             "ListAccessPoints",
+            "ListAccessPointsForDirectoryBuckets",
             "ListAccessPointsForObjectLambda",
             "ListCallerAccessGrants",
             "ListJobs",
@@ -255,6 +256,20 @@ impl S3ControlApi for S3Control {
     async fn list_access_points(&self, ctx: &RequestContext, input: ListAccessPointsRequest) -> Result<ListAccessPointsResult, ListAccessPointsError> {
         check_account(ctx, &input.account_id)?;
         Ok(access_points::list(ctx, &input)?)
+    }
+
+    /// Simfra has no directory buckets (S3 refuses `--x-s3` names), so none
+    /// has access points.
+    async fn list_access_points_for_directory_buckets(
+        &self,
+        ctx: &RequestContext,
+        input: ListAccessPointsForDirectoryBucketsRequest,
+    ) -> Result<ListAccessPointsForDirectoryBucketsResult, ListAccessPointsForDirectoryBucketsError> {
+        check_account(ctx, &input.account_id)?;
+        if input.directory_bucket.is_some() {
+            return Err(ServiceError::new("NoSuchBucket", 404, "The specified bucket does not exist").into());
+        }
+        Ok(ListAccessPointsForDirectoryBucketsResult { access_point_list: Some(Vec::new()), next_token: None })
     }
 
     async fn delete_access_point(&self, ctx: &RequestContext, input: DeleteAccessPointRequest) -> Result<(), DeleteAccessPointError> {
