@@ -879,3 +879,24 @@ def test_outposts_buckets_name_an_outpost_that_does_not_exist(control):
         with pytest.raises(ClientError) as e:
             call(AccountId=ACCOUNT, Bucket=unique("ob"))
         assert code(e) == "NoSuchOutpost" and status(e) == 404
+
+
+def test_iam_policies_name_access_points_by_arn(control, make_client, bucket):
+    allowed, other = unique("iamap"), unique("iamap")
+    for name in (allowed, other):
+        control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=bucket)
+    iam = make_client("iam")
+    user = unique("apuser")
+    iam.create_user(UserName=user)
+    arn = f"arn:aws:s3:{REGION}:{ACCOUNT}:accesspoint/{allowed}"
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetAccessPoint", "Resource": arn}]}
+    iam.put_user_policy(UserName=user, PolicyName="one", PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    as_user = make_client("s3control", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    assert as_user.get_access_point(AccountId=ACCOUNT, Name=allowed)["AccessPointArn"] == arn
+    with pytest.raises(ClientError) as e:
+        as_user.get_access_point(AccountId=ACCOUNT, Name=other)
+    assert code(e) == "AccessDenied" and status(e) == 403
+    with pytest.raises(ClientError) as e:
+        as_user.delete_access_point(AccountId=ACCOUNT, Name=allowed)
+    assert code(e) == "AccessDenied"
