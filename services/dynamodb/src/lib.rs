@@ -80,6 +80,8 @@ pub fn handler() -> SharedHandler {
 }
 
 /// The DynamoDB Streams service, reading the records the tables keep.
+pub use streams_api::{read_stream, StreamPosition};
+
 pub fn streams_handler() -> SharedHandler {
     streams_api::handler()
 }

@@ -235,3 +235,32 @@ impl DynamodbStreamsApi for Streams {
         Ok(out)
     }
 }
+
+/// Where a reader outside the API (Lambda's event source mappings) starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamPosition {
+    TrimHorizon,
+    Latest,
+    /// At this sequence number (a checkpoint).
+    At(u128),
+}
+
+/// For Lambda's event source mappings: up to `limit` records of a stream
+/// from `from`, as GetRecords answers them, and the position after them;
+/// None when the stream does not exist. (The stream's account and region
+/// come from its ARN.)
+pub fn read_stream(stream_arn: &str, from: StreamPosition, limit: usize) -> Option<(Vec<Record>, u128)> {
+    let mut parts = stream_arn.split(':');
+    let (region, account) = (parts.nth(3)?, parts.next()?);
+    let state = crate::tables().get(account, region);
+    with_stream(&state, stream_arn, |s| {
+        let start = match from {
+            StreamPosition::TrimHorizon => s.records.front().map(|r| r.sequence).unwrap_or(s.next_sequence),
+            StreamPosition::Latest => s.next_sequence,
+            StreamPosition::At(n) => n.max(s.trimmed_below),
+        };
+        let records: Vec<Record> = s.records.iter().filter(|r| r.sequence >= start).take(limit).map(|r| record(s, r)).collect();
+        let after = s.records.iter().filter(|r| r.sequence >= start).nth(records.len()).map(|r| r.sequence).unwrap_or(s.next_sequence);
+        (records, after)
+    })
+}

@@ -149,7 +149,11 @@ fn record(f: &FunctionRef, request_id: &str, payload: &Bytes, done: Option<&Invo
 }
 
 pub fn iso_now() -> String {
-    let ms = simfra_model::Timestamp::now().as_millis();
+    iso_of_millis(simfra_model::Timestamp::now().as_millis())
+}
+
+/// `2019-11-14T18:16:05.568Z`
+pub fn iso_of_millis(ms: i64) -> String {
     let (y, mo, d, h, mi, s) = simfra_model::calendar::utc_parts(ms.div_euclid(1000));
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", ms.rem_euclid(1000))
 }
@@ -157,12 +161,15 @@ pub fn iso_now() -> String {
 /// Sends to a destination or dead-letter target, as the function's
 /// execution role would (SQS sees the role's session as the sender).
 async fn deliver(target: &str, body: &str, s: &Settings, attributes: Option<Vec<(&str, String)>>) {
+    send(target, body, s.role_arn.as_deref(), attributes);
+}
+
+/// Sends a record to an SQS queue, an SNS topic or (as an event) a function.
+pub fn send(target: &str, body: &str, role_arn: Option<&str>, attributes: Option<Vec<(&str, String)>>) {
     let service = target.split(':').nth(2).unwrap_or("");
     match service {
         "sqs" => {
-            let sender = s
-                .role_arn
-                .as_deref()
+            let sender = role_arn
                 .and_then(simfra_identity::iam::role_of_arn)
                 .and_then(|(a, n)| simfra_identity::iam::role(a, n))
                 .map(|r| r.role_id)

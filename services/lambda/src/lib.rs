@@ -23,6 +23,7 @@ mod runtimes;
 mod sandbox;
 mod settings;
 mod store;
+mod streams;
 mod urls;
 
 use base64::Engine as _;

@@ -4,8 +4,8 @@
 //! synchronously with the `Records` event, delete the batch on success —
 //! or, with `ReportBatchItemFailures`, all but the `batchItemFailures` the
 //! function returns — and leave failed batches to the queue's visibility
-//! timeout and redrive policy. Kinesis and DynamoDB Streams mappings are
-//! stored and reported, but not polled.
+//! timeout and redrive policy. DynamoDB Streams mappings run too (see
+//! `streams`); Kinesis mappings are stored and reported, but not polled.
 
 use crate::errors;
 use crate::filters;
@@ -46,11 +46,11 @@ fn source_kind(arn: &str) -> &str {
 }
 
 /// What a poller reads of its mapping (re-read each batch, so updates apply).
-fn snapshot(uuid: &str) -> Option<(EventSourceMappingConfiguration, String, String)> {
+pub(crate) fn snapshot(uuid: &str) -> Option<(EventSourceMappingConfiguration, String, String)> {
     lock().get(uuid).map(|m| (m.config.clone(), m.account.clone(), m.region.clone()))
 }
 
-fn function_ref_of(arn: &str) -> Option<FunctionRef> {
+pub(crate) fn function_ref_of(arn: &str) -> Option<FunctionRef> {
     let p: Vec<&str> = arn.split(':').collect();
     (p.len() >= 7).then(|| FunctionRef { account: p[4].into(), region: p[3].into(), name: p[6].into(), qualifier: p.get(7).map(|q| q.to_string()) })
 }
@@ -88,6 +88,9 @@ pub fn create(ctx: &RequestContext, input: CreateEventSourceMappingRequest) -> R
                     "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.",
                 ));
             }
+        }
+        "dynamodb" if crate::streams::latest(&source).is_none() => {
+            return Err(errors::invalid(format!("Stream not found: {source}")));
         }
         "kinesis" | "dynamodb" => {
             if input.starting_position.is_none() {
@@ -150,6 +153,13 @@ pub fn create(ctx: &RequestContext, input: CreateEventSourceMappingRequest) -> R
         },
     );
     drop(all);
+    if kind == "dynamodb" {
+        let start = match input.starting_position {
+            Some(EventSourcePosition::Latest) => crate::streams::latest(&source).unwrap_or(0),
+            _ => 0,
+        };
+        tokio::spawn(crate::streams::poll(uuid.clone(), start, enabled_flag.clone(), deleted.clone()));
+    }
     if kind == "sqs" {
         let pollers = input.scaling_config.as_ref().and_then(|s| s.maximum_concurrency).unwrap_or(DEFAULT_POLLERS).clamp(1, DEFAULT_POLLERS.max(2));
         for _ in 0..pollers {
