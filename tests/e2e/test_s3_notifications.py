@@ -206,6 +206,16 @@ def test_queue_receives_test_event_then_object_created_put(s3, sqs, bucket):
     assert len(obj["sequencer"]) >= 16 and int(obj["sequencer"], 16) > 0
 
 
+def test_skipping_validation_skips_the_test_event(s3, sqs, bucket):
+    url, arn = queue_allowing(sqs, "s3.amazonaws.com", f"arn:aws:s3:::{bucket}")
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [queue_config(arn)]}, SkipDestinationValidation=True
+    )
+    assert receive(sqs, url, 1, seconds=2) == []
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert [r["eventName"] for r in records(sqs, url)] == ["ObjectCreated:Put"]
+
+
 def test_filters_select_keys_and_deletes_are_announced(s3, sqs, bucket):
     url, arn = queue_allowing(sqs, "s3.amazonaws.com", f"arn:aws:s3:::{bucket}")
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
