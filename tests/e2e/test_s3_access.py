@@ -161,6 +161,27 @@ def test_anonymous_reads_through_a_public_policy_unless_restricted(s3, anonymous
     assert s3.get_object(Bucket=bucket, Key="doc.txt")["Body"].read() == b"public words"
 
 
+def test_missing_keys_are_told_only_to_those_who_may_list(s3, anonymous):
+    bucket = open_bucket(s3, "hidden")
+    s3.put_bucket_policy(Bucket=bucket, Policy=public_read_policy(bucket))
+    with pytest.raises(ClientError) as e:
+        anonymous.get_object(Bucket=bucket, Key="nothing-here")
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    with pytest.raises(ClientError) as e:
+        anonymous.head_object(Bucket=bucket, Key="nothing-here")
+    assert status(e) == 403
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="nothing-here")
+    assert (code(e), status(e)) == ("NoSuchKey", 404)
+    listing = {"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": f"arn:aws:s3:::{bucket}"}
+    policy = json.loads(public_read_policy(bucket))
+    policy["Statement"].append(listing)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    with pytest.raises(ClientError) as e:
+        anonymous.get_object(Bucket=bucket, Key="nothing-here")
+    assert (code(e), status(e)) == ("NoSuchKey", 404)
+
+
 def test_cross_account_access_through_the_bucket_policy(s3, theirs, other_account):
     other = other_account["AccountId"]
     bucket = open_bucket(s3, "xacct")

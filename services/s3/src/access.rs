@@ -261,6 +261,49 @@ pub(crate) fn object_owner(b: &Bucket, v: &Version) -> String {
         .unwrap_or_else(|| v.owner_account.clone())
 }
 
+// ---------------------------------------------------------------- missing keys
+
+/// S3 tells that a key does not exist (`NoSuchKey`) only to callers who may
+/// list the bucket; others read `AccessDenied`, as for a key they may not
+/// read. Called by reads after the bucket lock is released (IAM looks at
+/// the bucket again).
+pub(crate) fn missing_key_answer(ctx: &RequestContext, bucket: &str, e: ServiceError) -> ServiceError {
+    if e.code != "NoSuchKey" || !iam_enforced() || may_list(ctx, bucket) {
+        return e;
+    }
+    access_denied()
+}
+
+/// `SIMFRA_IAM` (as the gateway reads it): only enforced IAM hides keys.
+fn iam_enforced() -> bool {
+    use simfra_identity::authorize::IamMode;
+    static ENFORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ENFORCED.get_or_init(|| {
+        let mode = std::env::var("SIMFRA_IAM").ok().filter(|v| !v.is_empty()).map(|v| IamMode::parse(&v).unwrap_or(IamMode::Enforce));
+        mode.unwrap_or(IamMode::Enforce) == IamMode::Enforce
+    })
+}
+
+fn may_list(ctx: &RequestContext, bucket: &str) -> bool {
+    use simfra_identity::authorize::{authorize, authorize_anonymous, RequestFacts};
+    let need = [simfra_identity::actions::Required { action: "s3:ListBucket".into(), resource: format!("arn:aws:s3:::{bucket}"), context: Vec::new() }];
+    let facts = RequestFacts {
+        source_ip: ctx.header("x-forwarded-for").and_then(|v| v.split(',').next()).map(|v| v.trim().to_string()).unwrap_or_else(|| "127.0.0.1".into()),
+        secure_transport: ctx.header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https")),
+        region: ctx.region.clone(),
+        user_agent: ctx.header("user-agent").unwrap_or("").to_string(),
+        now: simfra_model::Timestamp::now().as_millis() / 1000,
+    };
+    match &ctx.access_key_id {
+        None => authorize_anonymous(&need, &facts).is_ok(),
+        Some(key) => match simfra_identity::credentials().lookup(key) {
+            Some(cred) => authorize(&cred, &need, &facts).is_ok(),
+            // A key nobody issued (relaxed authentication) acts as the account's root.
+            None => true,
+        },
+    }
+}
+
 // ---------------------------------------------------------------- ACLs
 
 /// Applies a canned ACL given at bucket creation (`x-amz-acl`). The new

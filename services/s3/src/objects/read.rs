@@ -146,6 +146,7 @@ pub fn find(s3: &S3, ctx: &RequestContext, r: &ReadRequest) -> Result<Found, Ser
         };
         Ok(Found { version_shown: shown_version(b, &v.version_id), version: v, span, parts_count, checksum })
     })
+    .map_err(|e| crate::access::missing_key_answer(ctx, r.bucket, e))
 }
 
 /// Response-header overrides (`response-content-type` …) need a signed request.
