@@ -316,6 +316,7 @@ pub fn update_code(ctx: &RequestContext, input: UpdateFunctionCodeRequest) -> Re
         c.revision_id = Some(simfra_identity::ids::uuid());
         function.latest.code = Arc::new(code);
         let answer = if input.publish == Some(true) { publish_locked(function, None, None)? } else { function.latest.config.clone() };
+        crate::sandbox::retire_latest(&f.arn());
         Ok(in_progress(answer))
     })
 }
@@ -390,6 +391,7 @@ pub fn update_configuration(ctx: &RequestContext, input: UpdateFunctionConfigura
         }
         c.last_modified = Some(names::now());
         c.revision_id = Some(simfra_identity::ids::uuid());
+        crate::sandbox::retire_latest(&f.arn());
         Ok(in_progress(c.clone()))
     })
 }

@@ -197,14 +197,25 @@ pub async fn destroy(s: &Arc<Sandbox>) {
     }
 }
 
-/// Removes the warm environments of a function (deleted or changed).
+/// Removes the warm environments of a function (deleted).
 pub fn retire_function(function_arn: &str) {
+    retire(|s| s.function_arn == function_arn);
+}
+
+/// Removes the warm environments of a function's `$LATEST` (its code or
+/// configuration changed: they no longer fit it).
+pub fn retire_latest(function_arn: &str) {
+    let prefix = format!("{function_arn}:$LATEST:");
+    retire(|s| s.key.starts_with(&prefix));
+}
+
+fn retire(doomed_if: impl Fn(&Sandbox) -> bool) {
     let doomed: Vec<Arc<Sandbox>> = {
         let mut p = lock(pool());
         let mut out = Vec::new();
         for list in p.idle.values_mut() {
             list.retain(|s| {
-                let keep = s.function_arn != function_arn;
+                let keep = !doomed_if(s);
                 if !keep {
                     out.push(s.clone());
                 }
