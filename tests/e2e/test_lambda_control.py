@@ -303,3 +303,28 @@ def test_invoke_dry_run_and_without_docker(server, lam, role):
         assert "Docker is off" in message(e)
         # Events are still accepted: Lambda queues them.
         assert lam.invoke(FunctionName=name, InvocationType="Event", Payload=b"{}")["StatusCode"] == 202
+
+
+def test_resource_policy_admits_another_account(server, lam, role):
+    """Another account invokes a function only once the function's policy names it."""
+    import boto3
+
+    from conftest import admin_api, client_config
+
+    name = unique("fn")
+    arn = create(lam, role, name)["FunctionArn"]
+    status, other = admin_api(server.endpoint, "POST", "/_simfra/accounts", {"Name": unique("other")})
+    assert status in (200, 201), other
+    theirs = boto3.client(
+        "lambda", endpoint_url=server.endpoint, region_name=REGION,
+        aws_access_key_id=other["RootAccessKeyId"], aws_secret_access_key=other["RootSecretAccessKey"], config=client_config(),
+    )
+    with pytest.raises(ClientError) as e:
+        theirs.invoke(FunctionName=arn, InvocationType="DryRun")
+    assert code(e) == "AccessDeniedException"
+    lam.add_permission(FunctionName=name, StatementId="other", Action="lambda:InvokeFunction", Principal=other["AccountId"])
+    assert theirs.invoke(FunctionName=arn, InvocationType="DryRun")["StatusCode"] == 204
+    # The policy grants invocation only.
+    with pytest.raises(ClientError) as e:
+        theirs.get_function(FunctionName=arn)
+    assert code(e) == "AccessDeniedException"
