@@ -228,6 +228,29 @@ def test_trailing_checksums_are_verified(s3, bucket, simfra_endpoint, size):
     assert status(e) == 404
 
 
+def test_a_put_needs_a_content_length(bucket, simfra_endpoint):
+    """A plain chunked transfer (no Content-Length, not aws-chunked) is refused as on S3."""
+    import http.client
+    import urllib.parse
+
+    url = f"{simfra_endpoint}/{bucket}/chunked"
+    req = AWSRequest(method="PUT", url=url, data=b"hello")
+    S3SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "s3", REGION).add_auth(req)
+    parsed = urllib.parse.urlparse(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    conn.putrequest("PUT", parsed.path, skip_accept_encoding=True)
+    for k, v in req.headers.items():
+        if k.lower() != "content-length":
+            conn.putheader(k, v)
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.endheaders()
+    conn.send(b"5\r\nhello\r\n0\r\n\r\n")
+    resp = conn.getresponse()
+    body = resp.read()
+    assert resp.status == 411, body
+    assert b"<Code>MissingContentLength</Code>" in body
+
+
 def test_user_metadata_is_limited_to_2_kb(s3, bucket):
     s3.put_object(Bucket=bucket, Key="meta", Body=b"x", Metadata={"k": "v" * 2000})
     with pytest.raises(ClientError) as e:

@@ -189,9 +189,7 @@ pub(crate) async fn upload_part(s3: &S3, ctx: &RequestContext, input: UploadPart
         sha256: input.checksum_sha256.clone(),
     };
     let declared = declared_integrity(ctx, input.content_md5.as_ref(), input.checksum_algorithm.as_ref(), &sums)?;
-    if input.content_length.is_some_and(|n| n > crate::storage::MAX_BODY as i64) {
-        return Err(entity_too_large().into());
-    }
+    check_content_length(input.content_length)?;
     let (upload_alg, encryption) = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
         let u = upload_mut(b, &input.key, &input.upload_id)?;
@@ -298,7 +296,11 @@ pub(crate) async fn upload_part_copy(s3: &S3, ctx: &RequestContext, input: Uploa
         None => (0, source.size),
     };
     if len > crate::storage::MAX_BODY {
-        return Err(entity_too_large().into());
+        return Err(invalid_request(format!(
+            "The specified copy source is larger than the maximum allowable size for a copy source: {}",
+            crate::storage::MAX_BODY
+        ))
+        .into());
     }
     // The part's bytes stream through MD5 (its ETag) and the upload's checksum.
     let body = match &source.blob {

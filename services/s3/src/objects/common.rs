@@ -57,6 +57,16 @@ pub fn check_key(key: &str) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// A body's declared length: S3 wants one (a plain chunked transfer has none)
+/// and takes at most 5 GiB in one request.
+pub fn check_content_length(length: Option<i64>) -> Result<(), ServiceError> {
+    match length {
+        None => Err(ServiceError::new("MissingContentLength", 411, "You must provide the Content-Length HTTP header.")),
+        Some(n) if n > crate::storage::MAX_BODY as i64 => Err(entity_too_large()),
+        Some(_) => Ok(()),
+    }
+}
+
 pub fn entity_too_large() -> ServiceError {
     ServiceError::new("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size")
 }

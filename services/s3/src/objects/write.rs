@@ -90,9 +90,7 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
         sha256: input.checksum_sha256.clone(),
     };
     let declared = declared_integrity(ctx, input.content_md5.as_ref(), input.checksum_algorithm.as_ref(), &sums)?;
-    if input.content_length.is_some_and(|n| n > crate::storage::MAX_BODY as i64) {
-        return Err(entity_too_large().into());
-    }
+    check_content_length(input.content_length)?;
     let grants = crate::access::GrantHeaders {
         full_control: input.grant_full_control.clone(),
         read: input.grant_read.clone(),
