@@ -236,7 +236,8 @@ pub(crate) fn start_worker() {
         let every = interval();
         loop {
             tokio::time::sleep(every).await;
-            apply_all(Timestamp::now(), day_seconds());
+            // A pass over many objects is CPU work: off the async workers.
+            let _ = tokio::task::spawn_blocking(|| apply_all(Timestamp::now(), day_seconds())).await;
         }
     });
 }
@@ -362,15 +363,16 @@ pub(crate) fn apply_all(now: Timestamp, day: i64) {
     let mut gone_versions: Vec<Version> = Vec::new();
     let mut gone_uploads: Vec<Upload> = Vec::new();
     let mut happened: Vec<Happened> = Vec::new();
-    {
+    let configured: Vec<String> = s3.store.lock().iter().filter(|(_, b)| b.config.lifecycle.is_some()).map(|(n, _)| n.clone()).collect();
+    // One bucket per turn of the lock, so requests to other buckets go on meanwhile.
+    for name in configured {
         let mut buckets = s3.store.lock();
-        for b in buckets.values_mut() {
-            let Some(conf) = b.config.lifecycle.clone() else { continue };
-            let minimum = b.config.lifecycle_minimum_size.clone();
-            for rule in conf.rules.iter().filter(|r| r.status == ExpirationStatus::Enabled) {
-                let sel = Selector::of(rule);
-                apply_rule(b, rule, &sel, minimum.as_ref(), now, day, &mut gone_versions, &mut gone_uploads, &mut happened);
-            }
+        let Some(b) = buckets.get_mut(&name) else { continue };
+        let Some(conf) = b.config.lifecycle.clone() else { continue };
+        let minimum = b.config.lifecycle_minimum_size.clone();
+        for rule in conf.rules.iter().filter(|r| r.status == ExpirationStatus::Enabled) {
+            let sel = Selector::of(rule);
+            apply_rule(b, rule, &sel, minimum.as_ref(), now, day, &mut gone_versions, &mut gone_uploads, &mut happened);
         }
     }
     // Blob files are removed as the last references go, outside the lock.
