@@ -333,6 +333,12 @@ def test_bucket_acl_errors(s3):
             s3.put_bucket_acl(Bucket=bucket, **kwargs)
         assert (code(e), status(e)) == want, kwargs
     with pytest.raises(ClientError) as e:
+        s3.put_bucket_acl(Bucket=bucket, GrantRead='id="' + "f" * 64 + '"')
+    assert (message(e), e.value.response["Error"]["ArgumentName"], e.value.response["Error"]["ArgumentValue"]) == ("Invalid id", "CanonicalUser/ID", "f" * 64)
+    with pytest.raises(ClientError) as e:
+        s3.get_object_acl(Bucket=bucket, Key="k", VersionId="bad")
+    assert (code(e), status(e), message(e)) == ("InvalidArgument", 400, "Invalid version id specified")
+    with pytest.raises(ClientError) as e:
         s3.put_bucket_acl(
             Bucket=bucket,
             AccessControlPolicy={"Owner": {"ID": canonical(ACCOUNT)}, "Grants": [{"Grantee": {"Type": "AmazonCustomerByEmail", "EmailAddress": "a@example.com"}, "Permission": "READ"}]},

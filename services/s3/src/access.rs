@@ -443,6 +443,9 @@ pub(crate) async fn put_bucket_acl(s3: &S3, ctx: &RequestContext, input: PutBuck
 
 /// The version an object ACL operation acts on: the one named, else the current one.
 fn acl_target<'a>(b: &'a Bucket, key: &str, version_id: Option<&str>) -> Result<&'a Version, ServiceError> {
+    if version_id.is_some_and(|id| !crate::objects::common::valid_version_id(id)) {
+        return Err(crate::objects::common::invalid_version_id());
+    }
     let v = match version_id {
         Some(id) => b.version(key, id).ok_or_else(|| if b.objects.contains_key(key) { no_such_version() } else { no_such_key() })?,
         None => b.current(key).ok_or_else(no_such_key)?,

@@ -89,7 +89,7 @@ pub(crate) fn canned(name: &str, owner: &str, bucket_owner: &str, for_object: bo
             grants.push(grant(group(LOG_DELIVERY), Permission::Write));
             grants.push(grant(group(LOG_DELIVERY), Permission::ReadAcp));
         }
-        _ => return Err(invalid_argument("")),
+        _ => return Err(refused("", "x-amz-acl", name)),
     }
     Ok(grants)
 }
@@ -98,12 +98,21 @@ fn unresolvable_email() -> ServiceError {
     ServiceError::new("UnresolvableGrantByEmailAddress", 400, "The e-mail address you provided does not match any account on record.")
 }
 
-fn invalid_id() -> ServiceError {
-    invalid_argument("Invalid id")
+/// InvalidArgument naming the argument S3 refused (`ArgumentName`, `ArgumentValue`).
+fn refused(message: &str, name: &str, value: &str) -> ServiceError {
+    let mut e = invalid_argument(message);
+    e.fields = simfra_model::Value::Map(
+        [("ArgumentName", name), ("ArgumentValue", value)].iter().map(|(k, v)| (k.to_string(), simfra_model::Value::String(v.to_string()))).collect(),
+    );
+    e
 }
 
-fn invalid_group() -> ServiceError {
-    invalid_argument("Invalid group uri")
+fn invalid_id(id: &str) -> ServiceError {
+    refused("Invalid id", "CanonicalUser/ID", id)
+}
+
+fn invalid_group(uri: &str) -> ServiceError {
+    refused("Invalid group uri", "Group/URI", uri)
 }
 
 pub(crate) fn malformed_acl() -> ServiceError {
@@ -119,7 +128,7 @@ fn known_canonical(id: &str) -> Option<String> {
 fn checked_group(uri: &str) -> Result<Grantee, ServiceError> {
     match uri {
         ALL_USERS | AUTHENTICATED_USERS | LOG_DELIVERY => Ok(group(uri)),
-        _ => Err(invalid_group()),
+        _ => Err(invalid_group(uri)),
     }
 }
 
@@ -130,7 +139,7 @@ pub(crate) fn parse_grant_header(value: &str, permission: Permission, out: &mut 
         let v = v.trim().trim_matches('"');
         let grantee = match kind.trim().to_ascii_lowercase().as_str() {
             "id" => {
-                let account = known_canonical(v).ok_or_else(invalid_id)?;
+                let account = known_canonical(v).ok_or_else(|| invalid_id(v))?;
                 canonical_grantee(&account)
             }
             "uri" => checked_group(v)?,
@@ -158,7 +167,7 @@ pub(crate) fn from_document(doc: &AccessControlPolicy, owner: &str) -> Result<Ve
         let grantee = match &grantee.type_ {
             Type::CanonicalUser => {
                 let id = grantee.id.as_deref().ok_or_else(malformed_acl)?;
-                canonical_grantee(&known_canonical(id).ok_or_else(invalid_id)?)
+                canonical_grantee(&known_canonical(id).ok_or_else(|| invalid_id(id))?)
             }
             Type::Group => checked_group(grantee.uri.as_deref().ok_or_else(malformed_acl)?)?,
             Type::AmazonCustomerByEmail => return Err(unresolvable_email()),
