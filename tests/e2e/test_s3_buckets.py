@@ -272,3 +272,39 @@ def test_list_object_versions_orders_and_pages(s3):
     with pytest.raises(ClientError) as e:
         s3.list_object_versions(Bucket=name, VersionIdMarker=ids[0])
     assert code(e) == "InvalidArgument"
+
+
+# ---------------------------------------------------------------- access points
+
+
+def test_requests_through_access_points(make_client, s3):
+    from conftest import ACCOUNT
+    control = make_client("s3control")
+    bucket = unique("apb")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="shared.txt", Body=b"via the bucket")
+    name = unique("ap")
+    control.create_access_point(AccountId=ACCOUNT, Name=name, Bucket=bucket)
+    ap = control.get_access_point(AccountId=ACCOUNT, Name=name)
+    # By ARN: the SDK addresses <name>-<account> on the endpoint.
+    arn = ap["AccessPointArn"]
+    assert s3.get_object(Bucket=arn, Key="shared.txt")["Body"].read() == b"via the bucket"
+    s3.put_object(Bucket=arn, Key="written.txt", Body=b"via the access point")
+    assert s3.get_object(Bucket=bucket, Key="written.txt")["Body"].read() == b"via the access point"
+    # By alias, used like a bucket name.
+    alias = ap["Alias"]
+    assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket=alias)["Contents"]) == ["shared.txt", "written.txt"]
+    # The access point's policy applies: a Deny there refuses what the bucket allows.
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{arn}/object/shared.txt"}],
+    }
+    import json
+    control.put_access_point_policy(AccountId=ACCOUNT, Name=name, Policy=json.dumps(deny))
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=arn, Key="shared.txt")
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    assert s3.get_object(Bucket=bucket, Key="shared.txt")["Body"].read() == b"via the bucket"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=f"arn:aws:s3:us-east-1:{ACCOUNT}:accesspoint/{unique('none')}", Key="k")
+    assert status(e) == 404

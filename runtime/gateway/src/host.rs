@@ -17,7 +17,8 @@ pub fn is_region(s: &str) -> bool {
     parts.len() >= 3
         && parts[0].len() == 2
         && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts.last().map(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).unwrap_or(false)
+        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts.last().map(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())).unwrap_or(false)
 }
 
 impl HostInfo {
@@ -45,6 +46,20 @@ impl HostInfo {
         (s3 > 0).then(|| self.labels[..s3].join("."))
     }
 
+    /// The virtual-hosted bucket of a request: `s3_bucket`, or for a request
+    /// signed for S3 any host under the base domain without an `s3` label
+    /// (`myap-123456789012.localhost`: SDKs address access point ARNs and
+    /// virtual-hosted buckets on a custom endpoint that way).
+    pub fn bucket_for(&self, signing_service: Option<&str>) -> Option<String> {
+        if let Some(b) = self.s3_bucket() {
+            return Some(b);
+        }
+        // `123456789012.localhost` is S3 Control's host (the account id in front), not a bucket.
+        let account = self.labels.len() == 1 && self.labels[0].len() == 12 && self.labels[0].bytes().all(|b| b.is_ascii_digit());
+        let bare = signing_service == Some("s3") && !account && !self.labels.is_empty() && !self.labels.iter().any(|l| l == "s3" || is_region(l));
+        bare.then(|| self.labels.join("."))
+    }
+
     /// The first label, taken as a service endpoint prefix (`sqs`, `dynamodb`).
     pub fn service_prefix(&self) -> Option<&str> {
         self.labels.first().map(String::as_str).filter(|l| !is_region(l))
@@ -65,6 +80,12 @@ mod tests {
         assert_eq!(HostInfo::parse("my.bucket.s3.localhost").s3_bucket().as_deref(), Some("my.bucket"));
         assert_eq!(HostInfo::parse("localhost:4599"), HostInfo::default());
         assert_eq!(HostInfo::parse("s3.localhost").s3_bucket(), None);
+        assert_eq!(HostInfo::parse("ap-123456789012.localhost:4599").bucket_for(Some("s3")).as_deref(), Some("ap-123456789012"));
+        assert_eq!(HostInfo::parse("ap-123456789012.localhost:4599").bucket_for(Some("sqs")), None);
+        assert_eq!(HostInfo::parse("localhost:4599").bucket_for(Some("s3")), None);
+        assert_eq!(HostInfo::parse("123456789012.localhost:4599").bucket_for(Some("s3")), None);
+        // An access point host can look like a region at a glance.
+        assert!(!is_region("ap-abcdef1234-000000000000") && is_region("ap-southeast-2") && is_region("us-gov-west-1"));
         assert!(is_region("us-gov-west-1"));
         assert!(!is_region("s3"));
     }

@@ -255,7 +255,7 @@ impl Gateway {
                 raw_query: &req.query,
                 headers: &req.headers,
                 body: &req.body,
-                virtual_bucket: host_info.s3_bucket().as_deref(),
+                virtual_bucket: host_info.bucket_for(scope.as_ref().map(|s| s.service.as_str())).as_deref(),
             },
             req.body_stream.is_some(),
             auth::now_secs(),

@@ -73,7 +73,7 @@ fn candidates(reg: &Registry, ev: &Evidence, keep: impl Fn(Protocol) -> bool) ->
             return by_host;
         }
     }
-    if ev.host.s3_bucket().is_some() {
+    if ev.host.bucket_for(ev.scope.map(|s| s.service.as_str())).is_some() {
         if let Some(s3) = reg.by_name("s3") {
             return vec![s3];
         }
@@ -158,7 +158,7 @@ pub fn identify(reg: &Registry, req: &mut HttpRequest, ev: &Evidence) -> Result<
     if crate::newer::rewrite(req, &names) {
         params = query_form_params(req);
     }
-    if let Some(bucket) = ev.host.s3_bucket() {
+    if let Some(bucket) = ev.host.bucket_for(ev.scope.map(|s| s.service.as_str())) {
         // Virtual-hosted S3: the bucket moves from the host into the path.
         if rest.iter().any(|&i| reg.services[i].schema.name == "s3") {
             req.path = format!("/{}{}", simfra_protocols::http::percent_encode(&bucket), if req.path == "/" { "" } else { &req.path });

@@ -17,9 +17,15 @@ impl S3 {
     /// reachable only where IAM found its policy granting the request; a
     /// bucket in another region answers S3's redirect.
     pub(crate) fn with_bucket<T>(&self, ctx: &RequestContext, name: &str, f: impl FnOnce(&mut Bucket) -> Result<T, ServiceError>) -> Result<T, ServiceError> {
+        let via = if self.store.lock().contains_key(name) { None } else { access_point(name) };
         let mut buckets = self.store.lock();
-        let b = buckets.get_mut(name).ok_or_else(no_such_bucket)?;
-        if !ctx.may_reach(&b.owner_account) {
+        let b = match &via {
+            Some(ap) => buckets.get_mut(&ap.bucket).ok_or_else(no_such_bucket)?,
+            None => buckets.get_mut(name).ok_or_else(no_such_bucket)?,
+        };
+        // Through an access point, its owner is who the caller must be able to reach.
+        let reached = via.as_ref().map(|ap| ap.account.as_str()).unwrap_or(&b.owner_account);
+        if !ctx.may_reach(reached) {
             return Err(access_denied());
         }
         if b.region != ctx.region {
@@ -27,6 +33,55 @@ impl S3 {
         }
         f(b)
     }
+}
+
+/// The access point a request's bucket name stands for: its ARN
+/// (`arn:aws:s3:<region>:<account>:accesspoint/<name>`), its alias
+/// (`…-s3alias`), or the `<name>-<account>` virtual host SDKs address an
+/// access point ARN at on a custom endpoint.
+pub(crate) fn access_point(name: &str) -> Option<simfra_svc_s3_control::AccessPointInfo> {
+    if let Some(rest) = name.strip_prefix("arn:aws:s3:") {
+        let mut parts = rest.splitn(3, ':');
+        let (region, account, resource) = (parts.next()?, parts.next()?, parts.next()?);
+        let ap = resource.strip_prefix("accesspoint/")?;
+        return simfra_svc_s3_control::access_point(account, region, ap);
+    }
+    if name.ends_with("-s3alias") {
+        return simfra_svc_s3_control::access_point_by_alias(name);
+    }
+    let (ap, account) = name.rsplit_once('-')?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| simfra_svc_s3_control::access_point_named(account, ap)).flatten()
+}
+
+/// IAM's resource for a request through an access point: the access point's
+/// ARN (`…:accesspoint/<name>[/object/<key>]`), whose policy then applies.
+pub(crate) fn access_point_resource(_action: &str, arn: &str) -> Option<String> {
+    let rest = arn.strip_prefix("arn:aws:s3:::")?;
+    // An access point ARN as the bucket holds colons and a slash of its own.
+    let (name, key) = if rest.starts_with("arn:") {
+        let after = rest.find(":accesspoint/")? + ":accesspoint/".len();
+        match rest[after..].find('/') {
+            Some(i) => (&rest[..after + i], Some(&rest[after + i + 1..])),
+            None => (rest, None),
+        }
+    } else {
+        match rest.split_once('/') {
+            Some((b, k)) => (b, Some(k)),
+            None => (rest, None),
+        }
+    };
+    if !name.starts_with("arn:") && bucket_exists(name) {
+        return None;
+    }
+    let ap = access_point(name)?;
+    Some(match key {
+        Some(k) => format!("{}/object/{k}", ap.arn),
+        None => ap.arn,
+    })
+}
+
+fn bucket_exists(name: &str) -> bool {
+    crate::internal::bucket_info(name).is_some()
 }
 
 /// S3's answer to a request sent to the wrong region's endpoint: SDKs

@@ -91,6 +91,10 @@ pub fn get_object_internal(bucket: &str, key: &str) -> Option<Bytes> {
 /// owner, its tags (`aws:ResourceTag`) and the resource policy in force
 /// (the bucket policy and ACL grants under Block Public Access: see `access`).
 pub(crate) fn bucket_facts(arn: &str) -> Option<simfra_identity::authorize::ResourceFacts> {
+    // Regional S3 ARNs (access points, jobs, Storage Lens …) are S3 Control's.
+    if !arn.starts_with("arn:aws:s3:::") {
+        return simfra_svc_s3_control::resource_facts(arn);
+    }
     crate::access::resource_facts(arn)
 }
 

@@ -44,6 +44,7 @@ pub struct S3 {
 
 pub fn handler() -> SharedHandler {
     simfra_identity::authorize::register_resources("s3", internal::bucket_facts);
+    simfra_identity::actions::register_arn_resolver("s3", buckets::access_point_resource);
     simfra_gen_s3::handler(internal::shared())
 }
 
