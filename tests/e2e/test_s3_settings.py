@@ -539,6 +539,43 @@ def test_replication_needs_versioning_on_both_buckets(s3, bucket):
     assert code(e) == "ReplicationConfigurationNotFoundError"
 
 
+def test_new_versions_are_replicated_with_their_version_ids(s3, bucket):
+    dest, other = unique("replica"), unique("replica-ia")
+    for b in (bucket, dest, other):
+        if b != bucket:
+            s3.create_bucket(Bucket=b)
+        s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="docs/before", Body=b"old")  # written before: not replicated
+    s3.put_bucket_replication(Bucket=bucket, ReplicationConfiguration={
+        "Role": f"arn:aws:iam::{ACCOUNT}:role/replication",
+        "Rules": [
+            {"ID": "docs", "Priority": 2, "Filter": {"Prefix": "docs/"}, "Status": "Enabled",
+             "DeleteMarkerReplication": {"Status": "Enabled"}, "Destination": {"Bucket": f"arn:aws:s3:::{dest}"}},
+            {"ID": "tagged", "Priority": 1, "Filter": {"Tag": {"Key": "tier", "Value": "cold"}}, "Status": "Enabled",
+             "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": f"arn:aws:s3:::{other}", "StorageClass": "STANDARD_IA"}},
+        ],
+    })
+    put = s3.put_object(Bucket=bucket, Key="docs/a.txt", Body=b"replicate me")
+    got = s3.get_object(Bucket=dest, Key="docs/a.txt")
+    assert got["Body"].read() == b"replicate me" and got["VersionId"] == put["VersionId"] and got["ETag"] == put["ETag"]
+    cold = s3.put_object(Bucket=bucket, Key="misc/c.bin", Body=b"cold", Tagging="tier=cold")
+    head = s3.head_object(Bucket=other, Key="misc/c.bin")
+    assert head["VersionId"] == cold["VersionId"] and head["StorageClass"] == "STANDARD_IA"
+    s3.put_object(Bucket=bucket, Key="misc/plain", Body=b"x")
+    for b, key in ((dest, "docs/before"), (dest, "misc/plain"), (other, "misc/plain")):
+        with pytest.raises(ClientError) as e:
+            s3.head_object(Bucket=b, Key=key)
+        assert status(e) == 404
+    # Delete markers follow where the rule says so; deleting a version is never replicated.
+    marker = s3.delete_object(Bucket=bucket, Key="docs/a.txt")["VersionId"]
+    markers = s3.list_object_versions(Bucket=dest, Prefix="docs/a.txt").get("DeleteMarkers", [])
+    assert [m["VersionId"] for m in markers] == [marker]
+    s3.delete_object(Bucket=bucket, Key="misc/c.bin")
+    assert s3.head_object(Bucket=other, Key="misc/c.bin")["VersionId"] == cold["VersionId"]
+    s3.delete_object(Bucket=bucket, Key="docs/a.txt", VersionId=put["VersionId"])
+    assert s3.get_object(Bucket=dest, Key="docs/a.txt", VersionId=put["VersionId"])["Body"].read() == b"replicate me"
+
+
 def test_filtered_replication_rules_need_a_priority_and_delete_marker_setting(s3, bucket):
     dest = unique("replica")
     s3.create_bucket(Bucket=dest)

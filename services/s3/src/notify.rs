@@ -401,9 +401,11 @@ fn record(o: &Occurrence, configuration_id: &str, actor: &Actor) -> serde_json::
 }
 
 /// Announces an object event (`ObjectCreated:Put`, `ObjectRemoved:Delete` …)
-/// to the bucket's matching destinations. Never blocks: delivery is spawned.
+/// to the bucket's matching destinations (and replicates what it created).
+/// Never blocks: delivery is spawned.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn object_event(s3: &S3, ctx: &RequestContext, bucket: &str, event: &str, key: &str, size: u64, etag: &str, version_id: Option<&str>) {
+    crate::settings::replicate(s3, bucket, event, key, version_id);
     announce(s3, bucket, event, key, size, etag, version_id, &Actor::of(ctx));
 }
 

@@ -1,15 +1,18 @@
 //! Bucket configurations other than access control: tagging, default
 //! encryption, lifecycle (with its background worker in `lifecycle`),
 //! event notifications (delivery in `crate::notify`), logging, request
-//! payment, transfer acceleration, replication, and the per-id inventory,
-//! analytics, metrics and Intelligent-Tiering configurations.
+//! payment, transfer acceleration, replication (new versions copied live in
+//! `replication`), and the per-id inventory, analytics, metrics and
+//! Intelligent-Tiering configurations.
 //!
 //! Each is validated as S3 validates it, stored on the bucket
 //! (`BucketConfig`) and answered back as it was put.
 
 mod lifecycle;
+mod replication;
 
 pub(crate) use lifecycle::start_worker;
+pub(crate) use replication::replicate;
 
 use crate::errors::*;
 use crate::store::{Bucket, BucketConfig, Versioning};
