@@ -674,6 +674,19 @@ def test_website_endpoint_serves_documents(s3, simfra_endpoint):
     assert st == 404 and b"NoSuchBucket" in body
 
 
+def test_website_endpoint_applies_cors(s3, simfra_endpoint):
+    bucket = website_bucket(s3)
+    host = website_host(bucket, simfra_endpoint)
+    s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{"AllowedOrigins": ["https://fonts.example.com"], "AllowedMethods": ["GET"]}]})
+    st, h, body = raw(simfra_endpoint, "GET", "/a.css", {"Origin": "https://fonts.example.com"}, host=host)
+    assert (st, body, h["access-control-allow-origin"]) == (200, b"body{}", "https://fonts.example.com")
+    st, h, _ = raw(simfra_endpoint, "OPTIONS", "/a.css", {"Origin": "https://fonts.example.com", "Access-Control-Request-Method": "GET"}, host=host)
+    assert (st, h["access-control-allow-methods"]) == (200, "GET")
+    st, _, _ = raw(simfra_endpoint, "OPTIONS", "/a.css", {"Origin": "https://other.example.com", "Access-Control-Request-Method": "GET"}, host=host)
+    assert st == 403
+
+
 def test_website_endpoint_is_anonymous_only(s3, simfra_endpoint):
     bucket = website_bucket(s3, public=False)
     s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})

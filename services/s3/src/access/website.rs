@@ -241,8 +241,21 @@ fn routing_rule<'a>(rules: &'a [RoutingRule], key: &str, error: Option<u16>) -> 
     })
 }
 
-/// Serves one request to a bucket's website endpoint.
+/// Serves one request to a bucket's website endpoint; the bucket's CORS
+/// rules apply there too (preflights, and headers for requests with `Origin`).
 pub fn serve(bucket: &str, region: &str, req: &HttpRequest, request_id: &str, host_id: &str) -> HttpResponse {
+    if req.method.eq_ignore_ascii_case("OPTIONS") {
+        let key = simfra_protocols::http::percent_decode(req.path.trim_start_matches('/'));
+        return super::cors::preflight(bucket, &key, req, request_id, host_id);
+    }
+    let mut r = answer(bucket, region, req, request_id, host_id);
+    for (k, v) in super::cors::response_headers(bucket, req) {
+        r.set_header(&k, v);
+    }
+    r
+}
+
+fn answer(bucket: &str, region: &str, req: &HttpRequest, request_id: &str, host_id: &str) -> HttpResponse {
     let ids = Ids { request_id, host_id };
     let method = req.method.to_ascii_uppercase();
     let head = method == "HEAD";
