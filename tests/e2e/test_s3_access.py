@@ -390,6 +390,29 @@ def test_object_acls_grant_anonymous_reads_unless_ignored(s3, anonymous, simfra_
     assert (code(e), status(e)) == ("AccessDenied", 403)
 
 
+def test_bucket_acls_grant_anonymous_listing_and_writes(s3, anonymous):
+    bucket = open_bucket(s3, "pubbucket", ownership="ObjectWriter")
+    s3.put_object(Bucket=bucket, Key="seen", Body=b"x")
+    with pytest.raises(ClientError) as e:
+        anonymous.list_objects_v2(Bucket=bucket)
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    s3.put_bucket_acl(Bucket=bucket, ACL="public-read")
+    assert [o["Key"] for o in anonymous.list_objects_v2(Bucket=bucket)["Contents"]] == ["seen"]
+    # READ on a bucket lists it; it does not read its objects, nor write.
+    with pytest.raises(ClientError) as e:
+        anonymous.get_object(Bucket=bucket, Key="seen")
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    with pytest.raises(ClientError) as e:
+        anonymous.put_object(Bucket=bucket, Key="new", Body=b"y")
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    s3.put_bucket_acl(Bucket=bucket, ACL="public-read-write")
+    anonymous.put_object(Bucket=bucket, Key="new", Body=b"y")
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={"IgnorePublicAcls": True})
+    with pytest.raises(ClientError) as e:
+        anonymous.list_objects_v2(Bucket=bucket)
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+
+
 def test_object_acl_errors_and_versions(s3):
     bucket = open_bucket(s3, "oaclv", ownership="ObjectWriter")
     with pytest.raises(ClientError) as e:

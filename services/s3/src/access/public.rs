@@ -162,7 +162,10 @@ pub(crate) fn resource_facts(arn: &str) -> Option<simfra_identity::authorize::Re
                 statements.iter_mut().for_each(|st| restrict_to_account(st, &owner));
             }
             statements.extend(acl_statements);
-            simfra_policy::parse(&serde_json::json!({"Version": version, "Statement": statements}).to_string()).ok()
+            // Should the combination not parse, the bucket policy as put still speaks (its denials above all).
+            simfra_policy::parse(&serde_json::json!({"Version": version, "Statement": statements}).to_string())
+                .ok()
+                .or_else(|| text.as_deref().and_then(|t| simfra_policy::parse(t).ok()))
         }
     };
     Some(simfra_identity::authorize::ResourceFacts { owner, policy: policy.map(Arc::new), tags })
