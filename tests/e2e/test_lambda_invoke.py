@@ -337,3 +337,20 @@ def test_function_url_serves_the_function(server, lam, role):
     status, _, body = url_request(url + "signed", headers=dict(aws_req.headers))
     assert status == 201, body
     assert json.loads(body)["caller"] == f"arn:aws:iam::{ACCOUNT}:root"
+
+
+def test_provisioned_concurrency_initializes_ahead(lam, role):
+    """A READY provisioned configuration has initialized environments: the next invocation has no Init Duration."""
+    name = create(lam, role, "python3.11", "app.handler", {"app.py": "import os\ndef handler(e, c):\n    return os.environ['AWS_LAMBDA_INITIALIZATION_TYPE']\n"})
+    lam.publish_version(FunctionName=name)
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=1)
+    deadline = time.time() + 60
+    while (got := lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="1"))["Status"] == "IN_PROGRESS" and time.time() < deadline:
+        time.sleep(0.2)
+    assert got["Status"] == "READY" and got["AvailableProvisionedConcurrentExecutions"] == 1, got
+    r, body = invoke(lam, name, {}, Qualifier="1", LogType="Tail")
+    assert body == "provisioned-concurrency"
+    assert "Init Duration" not in base64.b64decode(r["LogResult"]).decode()
+    # $LATEST is on demand.
+    assert invoke(lam, name, {})[1] == "on-demand"
+    lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")

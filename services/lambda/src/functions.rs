@@ -594,6 +594,14 @@ pub fn list_aliases(ctx: &RequestContext, input: ListAliasesRequest) -> Result<L
     Ok(ListAliasesResponse { aliases: Some(page), next_marker: next })
 }
 
+/// The version a qualifier names without routing (an alias's primary version).
+pub fn primary_version(function: &Function, qualifier: &str) -> Option<String> {
+    if names::is_version(qualifier) {
+        return function.has_qualifier(Some(qualifier)).then(|| qualifier.to_string());
+    }
+    function.aliases.get(qualifier)?.function_version.clone()
+}
+
 /// The version an invocation of `qualifier` runs: an alias picks between its
 /// versions by their weights.
 pub fn route(function: &Function, qualifier: Option<&str>) -> Option<String> {

@@ -108,7 +108,7 @@ pub async fn run(f: &FunctionRef, payload: Bytes, tail: bool, client_context: Op
     let timeout = Duration::from_secs(target.config.timeout.unwrap_or(3).max(1) as u64);
     let (sandbox, cold) = match sandbox::take_idle(&key) {
         Some(s) => (s, false),
-        None => (start(f, &target, &image, key).await?, true),
+        None => (start(f, &target, &image, key, "on-demand").await?, true),
     };
     let (started_tx, started_rx) = oneshot::channel();
     let (reply_tx, reply_rx) = oneshot::channel();
@@ -231,13 +231,13 @@ fn assume_role(f: &FunctionRef, config: &FunctionConfiguration) -> Result<simfra
 }
 
 /// Starts a new execution environment for the target.
-async fn start(f: &FunctionRef, t: &Target, image: &str, key: String) -> Result<Arc<Sandbox>, ServiceError> {
+async fn start(f: &FunctionRef, t: &Target, image: &str, key: String, initialization_type: &str) -> Result<Arc<Sandbox>, ServiceError> {
     let docker = simfra_docker::get().ok_or_else(|| errors::not_ready("Docker is off."))?;
     let keys = assume_role(f, &t.config)?;
     let sandbox = sandbox::prepare(key, f.arn(), Instant::now() + Duration::from_secs(3600))
         .await
         .map_err(|e| errors::service(format!("Simfra could not open a Runtime API listener: {e}")))?;
-    let spec = crate::runtimes::container_spec(f, &t.config, &t.code, &t.version, image, sandbox.port, docker, &keys)?;
+    let spec = crate::runtimes::container_spec(f, &t.config, &t.code, &t.version, image, sandbox.port, docker, &keys, initialization_type)?;
     match docker.run(spec).await {
         Ok(c) => {
             *sandbox.container.lock().unwrap_or_else(|e| e.into_inner()) = Some((c.id, c.name));
@@ -247,6 +247,61 @@ async fn start(f: &FunctionRef, t: &Target, image: &str, key: String) -> Result<
             sandbox::destroy(&sandbox).await;
             Err(errors::service(format!("The execution environment could not start: {}", e.message)))
         }
+    }
+}
+
+/// Starts `n` execution environments for a version (`f.qualifier`) and
+/// waits until each runtime has initialized and asked for its first
+/// invocation; they then serve invocations like warm ones and are never
+/// reaped for idleness (provisioned concurrency). The error says why not.
+pub async fn provision(f: &FunctionRef, n: i32) -> Result<(), String> {
+    let text = |e: ServiceError| e.message.unwrap_or(e.code);
+    let docker = simfra_docker::get()
+        .ok_or_else(|| "Docker is off (SIMFRA_DOCKER=false or no Docker engine): Simfra cannot initialize execution environments.".to_string())?;
+    let target = resolve(f).map_err(text)?;
+    let image = crate::runtimes::image_for(&target.config, &target.code).map_err(text)?;
+    ensure_image(docker, &image).await.map_err(text)?;
+    sandbox::release_provisioned(&f.arn(), &target.version);
+    let key = format!("{}:{}:{}", f.arn(), target.version, target.config.revision_id.clone().unwrap_or_default());
+    let one = |key: String| {
+        let (target, image) = (&target, &image);
+        async move {
+            let s = start(f, target, image, key, "provisioned-concurrency").await.map_err(text)?;
+            let deadline = Instant::now() + INIT_LIMIT;
+            loop {
+                if s.initialized.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+                    return Ok(s);
+                }
+                let id = s.container_id().unwrap_or_default();
+                if let Some(code) = exited(Some(docker), &id).await {
+                    sandbox::destroy(&s).await;
+                    return Err(format!("The runtime exited with status {code} during initialization."));
+                }
+                if Instant::now() >= deadline {
+                    sandbox::destroy(&s).await;
+                    return Err(format!("The runtime did not initialize within {} seconds.", INIT_LIMIT.as_secs()));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    let started = futures::future::join_all((0..n.max(0)).map(|_| one(key.clone()))).await;
+    let mut failure = None;
+    for r in started {
+        match r {
+            Ok(s) => {
+                s.provisioned.store(true, Ordering::SeqCst);
+                sandbox::release(s);
+            }
+            Err(e) => failure = Some(e),
+        }
+    }
+    match failure {
+        Some(e) => {
+            sandbox::release_provisioned(&f.arn(), &target.version);
+            Err(e)
+        }
+        None => Ok(()),
     }
 }
 

@@ -91,6 +91,7 @@ pub fn container_spec(
     runtime_api_port: u16,
     docker: &Orchestrator,
     keys: &RoleSessionKeys,
+    initialization_type: &str,
 ) -> Result<ContainerSpec, ServiceError> {
     let memory = config.memory_size.unwrap_or(128);
     let runtime = config.runtime.as_ref().map(|r| r.as_str().to_string()).unwrap_or_default();
@@ -103,7 +104,7 @@ pub fn container_spec(
         ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE".into(), memory.to_string()),
         ("AWS_LAMBDA_LOG_GROUP_NAME".into(), log_group),
         ("AWS_LAMBDA_LOG_STREAM_NAME".into(), format!("{day}/[{version}]{}", simfra_identity::ids::random_hex(16))),
-        ("AWS_LAMBDA_INITIALIZATION_TYPE".into(), "on-demand".into()),
+        ("AWS_LAMBDA_INITIALIZATION_TYPE".into(), initialization_type.to_string()),
         ("AWS_REGION".into(), f.region.clone()),
         ("AWS_DEFAULT_REGION".into(), f.region.clone()),
         ("AWS_ACCESS_KEY_ID".into(), keys.access_key_id.clone()),

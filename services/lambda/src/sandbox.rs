@@ -65,6 +65,8 @@ pub struct Sandbox {
     pub created: Instant,
     pub credentials_expire: Instant,
     last_used: Mutex<Instant>,
+    /// Kept for a provisioned concurrency configuration: never reaped for idleness.
+    pub provisioned: AtomicBool,
     dead: AtomicBool,
     server: Mutex<Option<tokio::task::AbortHandle>>,
 }
@@ -151,6 +153,7 @@ pub async fn prepare(key: String, function_arn: String, credentials_expire: Inst
         created: Instant::now(),
         credentials_expire,
         last_used: Mutex::new(Instant::now()),
+        provisioned: AtomicBool::new(false),
         dead: AtomicBool::new(false),
         server: Mutex::new(None),
     });
@@ -202,6 +205,13 @@ pub fn retire_function(function_arn: &str) {
     retire(|s| s.function_arn == function_arn);
 }
 
+/// Removes the provisioned environments of a function version (its
+/// configuration was deleted or replaced).
+pub fn release_provisioned(function_arn: &str, version: &str) {
+    let prefix = format!("{function_arn}:{version}:");
+    retire(|s| s.provisioned.load(Ordering::SeqCst) && s.key.starts_with(&prefix));
+}
+
 /// Removes the warm environments of a function's `$LATEST` (its code or
 /// configuration changed: they no longer fit it).
 pub fn retire_latest(function_arn: &str) {
@@ -244,7 +254,8 @@ async fn reap_forever() {
             let mut out = Vec::new();
             for list in p.idle.values_mut() {
                 list.retain(|s| {
-                    let keep = now.duration_since(*lock(&s.last_used)) < keep_alive() && s.credentials_expire > now;
+                    let fresh = s.provisioned.load(Ordering::SeqCst) || now.duration_since(*lock(&s.last_used)) < keep_alive();
+                    let keep = fresh && s.credentials_expire > now;
                     if !keep {
                         out.push(s.clone());
                     }

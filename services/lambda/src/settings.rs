@@ -126,23 +126,24 @@ fn provisioned_qualifier(function: &Function, f: &FunctionRef, q: &str) -> Resul
     Ok(())
 }
 
-/// Simfra keeps no pre-initialized sandboxes apart from warm ones, so a
-/// configuration is reported allocated and ready as soon as it is stored.
-fn provisioned_answer(requested: i32, modified: &str) -> PutProvisionedConcurrencyConfigResponse {
+fn provisioned_answer(p: &crate::store::Provisioned) -> PutProvisionedConcurrencyConfigResponse {
     PutProvisionedConcurrencyConfigResponse {
-        requested_provisioned_concurrent_executions: Some(requested),
-        available_provisioned_concurrent_executions: Some(requested),
-        allocated_provisioned_concurrent_executions: Some(requested),
-        status: Some(ProvisionedConcurrencyStatusEnum::Ready),
-        status_reason: None,
-        last_modified: Some(modified.to_string()),
+        requested_provisioned_concurrent_executions: Some(p.requested),
+        available_provisioned_concurrent_executions: Some(p.allocated),
+        allocated_provisioned_concurrent_executions: Some(p.allocated),
+        status: Some(p.status.clone()),
+        status_reason: p.reason.clone(),
+        last_modified: Some(p.modified.clone()),
     }
 }
 
+/// Stores the configuration and starts its execution environments (see
+/// `invoke::provision`): IN_PROGRESS until they are initialized, then READY,
+/// or FAILED with the reason (no Docker, no image, a runtime that fails to start).
 pub fn put_provisioned(ctx: &RequestContext, input: PutProvisionedConcurrencyConfigRequest) -> Result<PutProvisionedConcurrencyConfigResponse, ServiceError> {
     let f = names::parse(ctx, &input.function_name, Some(&input.qualifier))?;
     let q = f.qualifier.clone().unwrap_or_default();
-    store::with_function(&f, |function| {
+    let (answer, version, generation) = store::with_function(&f, |function| {
         provisioned_qualifier(function, &f, &q)?;
         if let Some(reserved) = function.reserved_concurrency {
             if input.provisioned_concurrent_executions > reserved {
@@ -151,27 +152,52 @@ pub fn put_provisioned(ctx: &RequestContext, input: PutProvisionedConcurrencyCon
                 )));
             }
         }
-        let modified = names::now();
-        function.provisioned.insert(q.clone(), (input.provisioned_concurrent_executions, modified.clone()));
-        let mut answer = provisioned_answer(input.provisioned_concurrent_executions, &modified);
-        // The answer to the put reports the allocation starting, as AWS does.
-        answer.status = Some(ProvisionedConcurrencyStatusEnum::InProgress);
-        answer.available_provisioned_concurrent_executions = Some(0);
-        answer.allocated_provisioned_concurrent_executions = Some(0);
-        Ok(answer)
-    })
+        let version = crate::functions::primary_version(function, &q).ok_or_else(|| errors::function_not_found(&f.qualified_arn()))?;
+        let generation = function.provisioned.get(&q).map_or(0, |p| p.generation) + 1;
+        let p = crate::store::Provisioned {
+            requested: input.provisioned_concurrent_executions,
+            allocated: 0,
+            status: ProvisionedConcurrencyStatusEnum::InProgress,
+            reason: None,
+            modified: names::now(),
+            generation,
+        };
+        function.provisioned.insert(q.clone(), p.clone());
+        Ok((provisioned_answer(&p), version, generation))
+    })?;
+    let target = FunctionRef { qualifier: Some(version), ..f.clone() };
+    let n = input.provisioned_concurrent_executions;
+    tokio::spawn(async move {
+        let result = crate::invoke::provision(&target, n).await;
+        let _ = store::with_function(&f, |function| {
+            if let Some(p) = function.provisioned.get_mut(&q).filter(|p| p.generation == generation) {
+                match result {
+                    Ok(()) => {
+                        p.status = ProvisionedConcurrencyStatusEnum::Ready;
+                        p.allocated = n;
+                    }
+                    Err(why) => {
+                        p.status = ProvisionedConcurrencyStatusEnum::Failed;
+                        p.reason = Some(why);
+                    }
+                }
+            }
+            Ok(())
+        });
+    });
+    Ok(answer)
 }
 
 pub fn get_provisioned(ctx: &RequestContext, input: GetProvisionedConcurrencyConfigRequest) -> Result<GetProvisionedConcurrencyConfigResponse, ServiceError> {
     let f = names::parse(ctx, &input.function_name, Some(&input.qualifier))?;
     let q = f.qualifier.clone().unwrap_or_default();
     store::with_function(&f, |function| {
-        let (n, modified) = function
+        let p = function
             .provisioned
             .get(&q)
             .cloned()
             .ok_or_else(|| ServiceError::new("ProvisionedConcurrencyConfigNotFoundException", 404, "No Provisioned Concurrency Config found for this function"))?;
-        let a = provisioned_answer(n, &modified);
+        let a = provisioned_answer(&p);
         Ok(GetProvisionedConcurrencyConfigResponse {
             requested_provisioned_concurrent_executions: a.requested_provisioned_concurrent_executions,
             available_provisioned_concurrent_executions: a.available_provisioned_concurrent_executions,
@@ -186,11 +212,15 @@ pub fn get_provisioned(ctx: &RequestContext, input: GetProvisionedConcurrencyCon
 pub fn delete_provisioned(ctx: &RequestContext, input: DeleteProvisionedConcurrencyConfigRequest) -> Result<(), ServiceError> {
     let f = names::parse(ctx, &input.function_name, Some(&input.qualifier))?;
     let q = f.qualifier.clone().unwrap_or_default();
-    store::with_function(&f, |function| {
+    let version = store::with_function(&f, |function| {
         provisioned_qualifier(function, &f, &q)?;
         function.provisioned.remove(&q);
-        Ok(())
-    })
+        Ok(crate::functions::primary_version(function, &q))
+    })?;
+    if let Some(v) = version {
+        crate::sandbox::release_provisioned(&f.arn(), &v);
+    }
+    Ok(())
 }
 
 pub fn list_provisioned(ctx: &RequestContext, input: ListProvisionedConcurrencyConfigsRequest) -> Result<ListProvisionedConcurrencyConfigsResponse, ServiceError> {
@@ -199,14 +229,14 @@ pub fn list_provisioned(ctx: &RequestContext, input: ListProvisionedConcurrencyC
         Ok(function
             .provisioned
             .iter()
-            .map(|(q, (n, modified))| ProvisionedConcurrencyConfigListItem {
+            .map(|(q, p)| ProvisionedConcurrencyConfigListItem {
                 function_arn: Some(format!("{}:{q}", f.arn())),
-                requested_provisioned_concurrent_executions: Some(*n),
-                available_provisioned_concurrent_executions: Some(*n),
-                allocated_provisioned_concurrent_executions: Some(*n),
-                status: Some(ProvisionedConcurrencyStatusEnum::Ready),
-                status_reason: None,
-                last_modified: Some(modified.clone()),
+                requested_provisioned_concurrent_executions: Some(p.requested),
+                available_provisioned_concurrent_executions: Some(p.allocated),
+                allocated_provisioned_concurrent_executions: Some(p.allocated),
+                status: Some(p.status.clone()),
+                status_reason: p.reason.clone(),
+                last_modified: Some(p.modified.clone()),
             })
             .collect())
     })?;

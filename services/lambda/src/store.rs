@@ -46,8 +46,8 @@ pub struct Function {
     pub policy_revisions: BTreeMap<String, String>,
     pub tags: BTreeMap<String, String>,
     pub reserved_concurrency: Option<i32>,
-    /// Provisioned concurrency by qualifier: (requested, last modified).
-    pub provisioned: BTreeMap<String, (i32, String)>,
+    /// Provisioned concurrency by qualifier.
+    pub provisioned: BTreeMap<String, Provisioned>,
     pub invoke_configs: BTreeMap<String, FunctionEventInvokeConfig>,
     pub url_configs: BTreeMap<String, FunctionUrlConfig>,
     pub code_signing_config_arn: Option<String>,
@@ -100,6 +100,18 @@ impl Function {
             Some(alias) => self.aliases.contains_key(alias),
         }
     }
+}
+
+/// A provisioned concurrency configuration and how its allocation went.
+#[derive(Debug, Clone)]
+pub struct Provisioned {
+    pub requested: i32,
+    pub allocated: i32,
+    pub status: ProvisionedConcurrencyStatusEnum,
+    pub reason: Option<String>,
+    pub modified: String,
+    /// Tells a superseded allocation apart from the current one.
+    pub generation: u64,
 }
 
 /// A published layer version.
