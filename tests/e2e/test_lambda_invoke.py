@@ -354,3 +354,30 @@ def test_provisioned_concurrency_initializes_ahead(lam, role):
     # $LATEST is on demand.
     assert invoke(lam, name, {})[1] == "on-demand"
     lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
+
+
+def test_layers_are_mounted_under_opt(lam, role):
+    layer = lam.publish_layer_version(LayerName=unique("lib"), Content={"ZipFile": zip_of({"python/helper.py": "VALUE = 42\n"})})
+    name = create(
+        lam, role, "python3.11", "app.handler", {"app.py": "import helper\ndef handler(e, c):\n    return {'value': helper.VALUE, 'file': helper.__file__}\n"},
+        Layers=[layer["LayerVersionArn"]],
+    )
+    _, body = invoke(lam, name, {})
+    assert body == {"value": 42, "file": "/opt/python/helper.py"}
+
+
+def test_async_failure_goes_to_the_dead_letter_queue(lam, sqs, role):
+    dlq = sqs.create_queue(QueueName=unique("fn-dlq"))["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    name = create(lam, role, "python3.11", "app.handler", {"app.py": "def handler(e, c):\n    raise ValueError('nope')\n"}, DeadLetterConfig={"TargetArn": dlq_arn})
+    lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=0)
+    assert lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"order": 9}')["StatusCode"] == 202
+    deadline = time.time() + 60
+    messages = []
+    while not messages and time.time() < deadline:
+        messages = sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=2, MessageAttributeNames=["All"]).get("Messages", [])
+    assert messages, "nothing in the dead-letter queue"
+    m = messages[0]
+    assert json.loads(m["Body"]) == {"order": 9}
+    attrs = {k: v["StringValue"] for k, v in m["MessageAttributes"].items()}
+    assert attrs["ErrorMessage"] == "nope" and attrs["ErrorCode"] == "200" and attrs["RequestID"]
