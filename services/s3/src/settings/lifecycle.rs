@@ -531,6 +531,48 @@ mod tests {
         assert!(due(Timestamp::from_secs(day), 1, Timestamp::from_secs(2 * day), day));
     }
 
+    fn object(id: &str, at: i64) -> Version {
+        Version { delete_marker: false, size: 10, etag: "\"e\"".into(), ..delete_marker(id.to_string(), "111122223333", Timestamp::from_secs(at)) }
+    }
+
+    fn expire_after_one_day() -> LifecycleRule {
+        LifecycleRule {
+            status: ExpirationStatus::Enabled,
+            filter: Some(LifecycleRuleFilter::default()),
+            expiration: Some(LifecycleExpiration { days: Some(1), ..Default::default() }),
+            ..Default::default()
+        }
+    }
+
+    fn run(b: &mut Bucket, rule: &LifecycleRule, now: i64) -> Vec<&'static str> {
+        let (mut versions, mut uploads, mut happened) = (Vec::new(), Vec::new(), Vec::new());
+        apply_rule(b, rule, &Selector::of(rule), None, Timestamp::from_secs(now), 10, &mut versions, &mut uploads, &mut happened);
+        happened.iter().map(|h| h.event).collect()
+    }
+
+    #[test]
+    fn suspended_buckets_get_a_null_delete_marker_in_place_of_the_null_version() {
+        let mut b = Bucket::new("b", "111122223333", "us-east-1");
+        b.versioning = Versioning::Suspended;
+        b.push_version("k", object("v1", 0));
+        b.push_version("k", object(NULL_VERSION, 5));
+        assert_eq!(run(&mut b, &expire_after_one_day(), 19), Vec::<&str>::new());
+        assert_eq!(run(&mut b, &expire_after_one_day(), 20), vec!["LifecycleExpiration:DeleteMarkerCreated"]);
+        let stack = &b.objects["k"];
+        assert_eq!(stack.len(), 2);
+        assert!(stack[0].delete_marker && stack[0].version_id == NULL_VERSION);
+        assert_eq!(stack[1].version_id, "v1");
+    }
+
+    #[test]
+    fn held_objects_do_not_expire() {
+        let mut b = Bucket::new("b", "111122223333", "us-east-1");
+        b.push_version("held", Version { legal_hold: true, ..object(NULL_VERSION, 0) });
+        b.push_version("free", object(NULL_VERSION, 0));
+        assert_eq!(run(&mut b, &expire_after_one_day(), 100), vec!["LifecycleExpiration:Delete"]);
+        assert!(b.objects.contains_key("held") && !b.objects.contains_key("free"));
+    }
+
     #[test]
     fn rules_need_a_filter_or_prefix_and_an_action() {
         let mut conf = BucketLifecycleConfiguration {
