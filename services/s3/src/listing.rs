@@ -116,7 +116,7 @@ fn walk<'a>(
 /// `EncodingType=url`: S3 form-encodes the key-like fields so that keys
 /// holding characters XML 1.0 cannot carry survive; SDKs undo it with
 /// `unquote_plus`. Unreserved characters and `/` stay as they are, a space is `+`.
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {

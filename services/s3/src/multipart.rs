@@ -535,20 +535,13 @@ pub(crate) async fn abort_multipart_upload(s3: &S3, ctx: &RequestContext, input:
     Ok(AbortMultipartUploadOutput::default())
 }
 
-/// `encoding-type=url`: keys and prefixes in answers are URL-encoded.
+/// `encoding-type=url`: keys and prefixes in answers are URL-encoded (as listings do).
 fn encode_key(s: &str, url: bool) -> String {
-    if !url {
-        return s.to_string();
+    if url {
+        crate::listing::url_encode(s)
+    } else {
+        s.to_string()
     }
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 pub(crate) async fn list_multipart_uploads(

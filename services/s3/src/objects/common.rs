@@ -528,24 +528,7 @@ pub fn tagging_header(h: Option<&String>) -> Result<Vec<(String, String)>, Servi
 }
 
 /// Percent-decoding of a query component (`+` is a space).
-pub fn url_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |j: usize| b.get(j..j + 2).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if hex(i + 1).is_some() => {
-                out.push(hex(i + 1).unwrap_or(b'%'));
-                i += 2;
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub use simfra_protocols::http::form_decode as url_decode;
 
 // ---------------------------------------------------------------- object lock
 
@@ -609,27 +592,8 @@ pub fn lock_headers(v: &Version) -> (Option<ObjectLockMode>, Option<Timestamp>, 
 
 // ---------------------------------------------------------------- dates
 
-const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/// An HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`).
-pub fn http_date(t: Timestamp) -> String {
-    let (y, mo, d, h, mi, s) = simfra_model::calendar::utc_parts(t.secs);
-    let weekday = DAYS[t.secs.div_euclid(86_400).rem_euclid(7) as usize];
-    format!("{weekday}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} GMT", MONTHS[(mo - 1) as usize])
-}
-
-/// Reads an HTTP date as `http_date` writes it.
-pub fn parse_http_date(s: &str) -> Option<Timestamp> {
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, d, mon, y, hms, _] = parts.as_slice() else { return None };
-    let d: u32 = d.parse().ok()?;
-    let mo = MONTHS.iter().position(|m| m == mon)? as u32 + 1;
-    let y: i64 = y.parse().ok()?;
-    let mut t = hms.split(':').map(|x| x.parse::<i64>());
-    let (h, mi, sec) = (t.next()?.ok()?, t.next()?.ok()?, t.next()?.ok()?);
-    Some(Timestamp::from_secs(simfra_model::calendar::days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec))
-}
+/// HTTP dates (`Wed, 21 Oct 2015 07:28:00 GMT`) as the codecs write and read them.
+pub use simfra_protocols::timefmt::{format_http_date as http_date, parse_http_date};
 
 /// Announces an object event to the bucket's notification destinations.
 #[allow(clippy::too_many_arguments)]

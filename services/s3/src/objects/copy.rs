@@ -29,7 +29,7 @@ pub fn parse_copy_source(raw: &str) -> Result<CopySource, ServiceError> {
         Some((p, q)) => (p, Some(q)),
         None => (raw, None),
     };
-    let path = url_decode_path(path.trim_start_matches('/'));
+    let path = simfra_protocols::http::percent_decode(path.trim_start_matches('/'));
     let (bucket, key) = path.split_once('/').ok_or_else(bad)?;
     if bucket.is_empty() || key.is_empty() {
         return Err(bad());
@@ -48,11 +48,6 @@ pub fn parse_copy_source(raw: &str) -> Result<CopySource, ServiceError> {
         }
     }
     Ok(CopySource { bucket: bucket.to_string(), key: key.to_string(), version_id })
-}
-
-/// Percent-decoding of a path (`+` stays a plus).
-fn url_decode_path(s: &str) -> String {
-    url_decode(&s.replace('+', "%2B"))
 }
 
 /// `x-amz-copy-source-if-*`: any that fails answers 412.
