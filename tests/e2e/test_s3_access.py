@@ -102,6 +102,10 @@ def test_public_access_block_round_trip(s3):
         "BlockPublicPolicy": True,
         "RestrictPublicBuckets": False,
     }
+    with pytest.raises(ClientError) as e:
+        s3.get_public_access_block(Bucket=bucket, ExpectedBucketOwner="111122223333")
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    s3.get_public_access_block(Bucket=bucket, ExpectedBucketOwner=ACCOUNT)
     s3.delete_public_access_block(Bucket=bucket)
     with pytest.raises(ClientError) as e:
         s3.get_public_access_block(Bucket=bucket)

@@ -96,10 +96,19 @@ fn blocked(ctx: &RequestContext, owner: &str, action: &str, resource: &str, why:
 const PUBLIC_POLICY_BLOCKED: &str = "public policies are blocked by the BlockPublicPolicy block public access setting.";
 const PUBLIC_ACL_BLOCKED: &str = "public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access.";
 
+/// The bucket a request names (see `S3::with_bucket`), refused as S3 does
+/// when it is not owned by the account the request expects (`x-amz-expected-bucket-owner`).
+fn on_bucket<T>(s3: &S3, ctx: &RequestContext, bucket: &str, expected: Option<&String>, f: impl FnOnce(&mut Bucket) -> Result<T, ServiceError>) -> Result<T, ServiceError> {
+    s3.with_bucket(ctx, bucket, |b| {
+        crate::objects::common::check_expected_owner(b, expected)?;
+        f(b)
+    })
+}
+
 // ---------------------------------------------------------------- bucket policy
 
 pub(crate) async fn delete_bucket_policy(s3: &S3, ctx: &RequestContext, input: DeleteBucketPolicyRequest) -> Result<(), DeleteBucketPolicyError> {
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         b.config.policy = None;
         Ok(())
     })?;
@@ -107,7 +116,7 @@ pub(crate) async fn delete_bucket_policy(s3: &S3, ctx: &RequestContext, input: D
 }
 
 pub(crate) async fn get_bucket_policy(s3: &S3, ctx: &RequestContext, input: GetBucketPolicyRequest) -> Result<GetBucketPolicyOutput, GetBucketPolicyError> {
-    let policy = s3.with_bucket(ctx, &input.bucket, |b| b.config.policy.clone().ok_or_else(no_such_bucket_policy))?;
+    let policy = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| b.config.policy.clone().ok_or_else(no_such_bucket_policy))?;
     Ok(GetBucketPolicyOutput { policy: Some(policy) })
 }
 
@@ -116,13 +125,13 @@ pub(crate) async fn get_bucket_policy_status(
     ctx: &RequestContext,
     input: GetBucketPolicyStatusRequest,
 ) -> Result<GetBucketPolicyStatusOutput, GetBucketPolicyStatusError> {
-    let public = s3.with_bucket(ctx, &input.bucket, |b| b.config.policy.as_deref().map(public::policy_is_public).ok_or_else(no_such_bucket_policy))?;
+    let public = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| b.config.policy.as_deref().map(public::policy_is_public).ok_or_else(no_such_bucket_policy))?;
     Ok(GetBucketPolicyStatusOutput { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
 }
 
 pub(crate) async fn put_bucket_policy(s3: &S3, ctx: &RequestContext, input: PutBucketPolicyRequest) -> Result<(), PutBucketPolicyError> {
     check_policy(&input.bucket, &input.policy)?;
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         if public::policy_is_public(&input.policy) && public::blocks(b).block_public_policy {
             return Err(blocked(ctx, &b.owner_account, "s3:PutBucketPolicy", &format!("arn:aws:s3:::{}", b.name), PUBLIC_POLICY_BLOCKED));
         }
@@ -172,7 +181,7 @@ pub(crate) async fn put_public_access_block(s3: &S3, ctx: &RequestContext, input
         block_public_policy: Some(c.block_public_policy.unwrap_or(false)),
         restrict_public_buckets: Some(c.restrict_public_buckets.unwrap_or(false)),
     };
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         b.config.public_access_block = Some(stored);
         Ok(())
     })?;
@@ -184,7 +193,7 @@ pub(crate) async fn get_public_access_block(
     ctx: &RequestContext,
     input: GetPublicAccessBlockRequest,
 ) -> Result<GetPublicAccessBlockOutput, GetPublicAccessBlockError> {
-    let c = s3.with_bucket(ctx, &input.bucket, |b| b.config.public_access_block.clone().ok_or_else(no_such_public_access_block))?;
+    let c = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| b.config.public_access_block.clone().ok_or_else(no_such_public_access_block))?;
     Ok(GetPublicAccessBlockOutput { public_access_block_configuration: Some(c) })
 }
 
@@ -193,7 +202,7 @@ pub(crate) async fn delete_public_access_block(
     ctx: &RequestContext,
     input: DeletePublicAccessBlockRequest,
 ) -> Result<(), DeletePublicAccessBlockError> {
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         b.config.public_access_block = None;
         Ok(())
     })?;
@@ -211,7 +220,7 @@ pub(crate) async fn put_bucket_ownership_controls(
     if controls.rules.len() != 1 {
         return Err(malformed_xml().into());
     }
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         // ACLs go away with BucketOwnerEnforced: a bucket ACL granting others must be removed first.
         if controls.rules[0].object_ownership == ObjectOwnership::BucketOwnerEnforced {
             let grants = b.config.acl.as_ref().and_then(|a| a.grants.as_deref()).unwrap_or(&[]);
@@ -230,7 +239,7 @@ pub(crate) async fn get_bucket_ownership_controls(
     ctx: &RequestContext,
     input: GetBucketOwnershipControlsRequest,
 ) -> Result<GetBucketOwnershipControlsOutput, GetBucketOwnershipControlsError> {
-    let controls = s3.with_bucket(ctx, &input.bucket, |b| b.config.ownership.clone().ok_or_else(no_ownership_controls))?;
+    let controls = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| b.config.ownership.clone().ok_or_else(no_ownership_controls))?;
     Ok(GetBucketOwnershipControlsOutput { ownership_controls: Some(controls) })
 }
 
@@ -239,7 +248,7 @@ pub(crate) async fn delete_bucket_ownership_controls(
     ctx: &RequestContext,
     input: DeleteBucketOwnershipControlsRequest,
 ) -> Result<(), DeleteBucketOwnershipControlsError> {
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         b.config.ownership = None;
         Ok(())
     })?;
@@ -406,7 +415,7 @@ fn requested_grants(
 }
 
 pub(crate) async fn get_bucket_acl(s3: &S3, ctx: &RequestContext, input: GetBucketAclRequest) -> Result<GetBucketAclOutput, GetBucketAclError> {
-    let out = s3.with_bucket(ctx, &input.bucket, |b| {
+    let out = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         let grants = match &b.config.acl {
             Some(a) if !public::acls_disabled(b) => a.grants.clone().unwrap_or_default(),
             _ => acl::private(&b.owner_account),
@@ -424,7 +433,7 @@ pub(crate) async fn put_bucket_acl(s3: &S3, ctx: &RequestContext, input: PutBuck
         (Permission::Write, input.grant_write.as_deref()),
         (Permission::WriteAcp, input.grant_write_acp.as_deref()),
     ];
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         let owner = b.owner_account.clone();
         let canned = input.acl.as_ref().map(|c| c.as_str());
         let grants = requested_grants(canned, &headers, input.access_control_policy.as_ref(), &owner, &owner, false)?;
@@ -457,7 +466,7 @@ fn acl_target<'a>(b: &'a Bucket, key: &str, version_id: Option<&str>) -> Result<
 }
 
 pub(crate) async fn get_object_acl(s3: &S3, ctx: &RequestContext, input: GetObjectAclRequest) -> Result<GetObjectAclOutput, GetObjectAclError> {
-    let out = s3.with_bucket(ctx, &input.bucket, |b| {
+    let out = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         let v = acl_target(b, &input.key, input.version_id.as_deref())?;
         let owner = object_owner(b, v);
         let grants = match &v.acl {
@@ -477,7 +486,7 @@ pub(crate) async fn put_object_acl(s3: &S3, ctx: &RequestContext, input: PutObje
         (Permission::Write, input.grant_write.as_deref()),
         (Permission::WriteAcp, input.grant_write_acp.as_deref()),
     ];
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         let (owner, version_id) = {
             let v = acl_target(b, &input.key, input.version_id.as_deref())?;
             (object_owner(b, v), v.version_id.clone())
@@ -505,7 +514,7 @@ pub(crate) async fn put_object_acl(s3: &S3, ctx: &RequestContext, input: PutObje
 
 pub(crate) async fn put_bucket_cors(s3: &S3, ctx: &RequestContext, input: PutBucketCorsRequest) -> Result<(), PutBucketCorsError> {
     cors::check(&input.cors_configuration)?;
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         b.config.cors = Some(input.cors_configuration.clone());
         Ok(())
     })?;
@@ -513,12 +522,12 @@ pub(crate) async fn put_bucket_cors(s3: &S3, ctx: &RequestContext, input: PutBuc
 }
 
 pub(crate) async fn get_bucket_cors(s3: &S3, ctx: &RequestContext, input: GetBucketCorsRequest) -> Result<GetBucketCorsOutput, GetBucketCorsError> {
-    let conf = s3.with_bucket(ctx, &input.bucket, |b| b.config.cors.clone().ok_or_else(no_such_cors))?;
+    let conf = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| b.config.cors.clone().ok_or_else(no_such_cors))?;
     Ok(GetBucketCorsOutput { cors_rules: Some(conf.cors_rules) })
 }
 
 pub(crate) async fn delete_bucket_cors(s3: &S3, ctx: &RequestContext, input: DeleteBucketCorsRequest) -> Result<(), DeleteBucketCorsError> {
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         b.config.cors = None;
         Ok(())
     })?;
@@ -529,7 +538,7 @@ pub(crate) async fn delete_bucket_cors(s3: &S3, ctx: &RequestContext, input: Del
 
 pub(crate) async fn put_bucket_website(s3: &S3, ctx: &RequestContext, input: PutBucketWebsiteRequest) -> Result<(), PutBucketWebsiteError> {
     website::check(&input.website_configuration)?;
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         b.config.website = Some(input.website_configuration.clone());
         Ok(())
     })?;
@@ -537,7 +546,7 @@ pub(crate) async fn put_bucket_website(s3: &S3, ctx: &RequestContext, input: Put
 }
 
 pub(crate) async fn get_bucket_website(s3: &S3, ctx: &RequestContext, input: GetBucketWebsiteRequest) -> Result<GetBucketWebsiteOutput, GetBucketWebsiteError> {
-    let w = s3.with_bucket(ctx, &input.bucket, |b| b.config.website.clone().ok_or_else(no_such_website))?;
+    let w = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| b.config.website.clone().ok_or_else(no_such_website))?;
     Ok(GetBucketWebsiteOutput {
         redirect_all_requests_to: w.redirect_all_requests_to,
         index_document: w.index_document,
@@ -547,7 +556,7 @@ pub(crate) async fn get_bucket_website(s3: &S3, ctx: &RequestContext, input: Get
 }
 
 pub(crate) async fn delete_bucket_website(s3: &S3, ctx: &RequestContext, input: DeleteBucketWebsiteRequest) -> Result<(), DeleteBucketWebsiteError> {
-    s3.with_bucket(ctx, &input.bucket, |b| {
+    on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
         b.config.website = None;
         Ok(())
     })?;
