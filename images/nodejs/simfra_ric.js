@@ -19,6 +19,22 @@ const [HOSTPORT, ...rest] = API.split('/');
 const [HOST, PORT] = HOSTPORT.split(':');
 const BASE = (rest.length ? '/' + rest.join('/').replace(/\/$/, '') : '') + '/2018-06-01/runtime';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const util = require('util');
+
+// console output as AWS's Node.js runtime writes it: timestamp, request id, level, message.
+let currentRequestId = 'undefined';
+function patchConsole() {
+  const write = (level) => (...args) => {
+    const text = util.format(...args).replace(/\n/g, '\r');
+    process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${text}\n`);
+  };
+  console.log = write('INFO');
+  console.info = write('INFO');
+  console.warn = write('WARN');
+  console.error = write('ERROR');
+  console.debug = write('DEBUG');
+  console.trace = write('TRACE');
+}
 
 function request(method, p, body, headers) {
   return new Promise((resolve, reject) => {
@@ -138,12 +154,13 @@ function invoke(handler, event, headers) {
 }
 
 async function main() {
+  patchConsole();
   let handler;
   try {
     handler = await loadHandler(process.env._HANDLER || '');
   } catch (e) {
     const payload = errorPayload(e);
-    console.error(`${new Date().toISOString()}\tundefined\tERROR\t${JSON.stringify(payload)}`);
+    console.error(JSON.stringify(payload));
     await postError('/init/error', payload);
     process.exit(1);
   }
@@ -155,6 +172,7 @@ async function main() {
     }
     const h = next.headers;
     const id = h['lambda-runtime-aws-request-id'];
+    currentRequestId = id;
     if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
     else delete process.env._X_AMZN_TRACE_ID;
     let event;
@@ -167,7 +185,7 @@ async function main() {
     const { err, value } = await invoke(handler, event, h);
     if (err !== null && err !== undefined) {
       const payload = errorPayload(err);
-      console.error(`${new Date().toISOString()}\t${id}\tERROR\tInvoke Error \t${JSON.stringify(payload)}`);
+      console.error(`Invoke Error \t${JSON.stringify(payload)}`);
       await postError(`/invocation/${id}/error`, payload);
       continue;
     }

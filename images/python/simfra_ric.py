@@ -11,6 +11,7 @@ loaded is reported to /runtime/init/error."""
 import http.client
 import importlib
 import json
+import logging
 import os
 import sys
 import time
@@ -117,7 +118,29 @@ class LambdaContext:
         return max(0, int(self._deadline_ms - time.time() * 1000))
 
 
+class RequestIdFilter(logging.Filter):
+    """Puts the current request id on every record, as AWS's runtime does."""
+
+    request_id = ""
+
+    def filter(self, record):
+        record.aws_request_id = RequestIdFilter.request_id
+        return True
+
+
+def _install_logging():
+    # AWS's Python runtime: a root handler writing
+    # `[LEVEL]\t<timestamp>\t<request id>\t<message>`; the root level stays WARNING.
+    handler = logging.StreamHandler(sys.stdout)
+    handler.addFilter(RequestIdFilter())
+    formatter = logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S")
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    logging.getLogger().addHandler(handler)
+
+
 def main():
+    _install_logging()
     sys.path[:0] = [TASK_ROOT, "/opt/python/lib/python3.11/site-packages", "/opt/python"]
     sys.path.append(os.environ.get("LAMBDA_RUNTIME_DIR", "/var/runtime"))
     try:
@@ -135,6 +158,7 @@ def main():
             time.sleep(0.1)
             continue
         request_id = headers.get("lambda-runtime-aws-request-id", "")
+        RequestIdFilter.request_id = request_id
         deadline = int(headers.get("lambda-runtime-deadline-ms", "0") or 0)
         arn = headers.get("lambda-runtime-invoked-function-arn", "")
         trace = headers.get("lambda-runtime-trace-id")

@@ -381,3 +381,15 @@ def test_async_failure_goes_to_the_dead_letter_queue(lam, sqs, role):
     assert json.loads(m["Body"]) == {"order": 9}
     attrs = {k: v["StringValue"] for k, v in m["MessageAttributes"].items()}
     assert attrs["ErrorMessage"] == "nope" and attrs["ErrorCode"] == "200" and attrs["RequestID"]
+
+
+def test_log_lines_as_aws_runtimes_write_them(lam, role):
+    node = create(lam, role, "nodejs18.x", "index.handler", {"index.js": "exports.handler = async (e, c) => { console.log('hello', 42); return c.awsRequestId; };\n"})
+    r, request_id = invoke(lam, node, {}, LogType="Tail")
+    log = base64.b64decode(r["LogResult"]).decode()
+    assert f"\t{request_id}\tINFO\thello 42" in log, log
+    py = create(lam, role, "python3.11", "app.handler", {"app.py": "import logging\ndef handler(e, c):\n    logging.getLogger().warning('careful')\n    logging.getLogger().info('not shown')\n    return c.aws_request_id\n"})
+    r, request_id = invoke(lam, py, {}, LogType="Tail")
+    log = base64.b64decode(r["LogResult"]).decode()
+    assert "[WARNING]\t" in log and f"\t{request_id}\tcareful" in log, log
+    assert "not shown" not in log
