@@ -201,6 +201,13 @@ def test_cross_account_access_through_the_bucket_policy(s3, theirs, other_accoun
     with pytest.raises(ClientError) as e:
         theirs.put_object(Bucket=bucket, Key="mine.txt", Body=b"x")
     assert (code(e), status(e)) == ("AccessDenied", 403)
+    # Even let in by the policy, another account may not touch the policy itself.
+    grant_all = dict(grant, Action="s3:*")
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [grant_all]}))
+    with pytest.raises(ClientError) as e:
+        theirs.get_bucket_policy(Bucket=bucket)
+    assert (code(e), status(e)) == ("MethodNotAllowed", 405)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [grant]}))
     # RestrictPublicBuckets leaves a non-public policy alone …
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={"RestrictPublicBuckets": True})
     assert theirs.get_object(Bucket=bucket, Key="shared.txt")["Body"].read() == b"for them"

@@ -107,8 +107,18 @@ fn on_bucket<T>(s3: &S3, ctx: &RequestContext, bucket: &str, expected: Option<&S
 
 // ---------------------------------------------------------------- bucket policy
 
+/// Bucket policy operations belong to the bucket owner's account: another
+/// account's caller, even one its policy lets in, gets 405.
+fn owners_only(ctx: &RequestContext, b: &Bucket) -> Result<(), ServiceError> {
+    if ctx.account_id != b.owner_account {
+        return Err(method_not_allowed());
+    }
+    Ok(())
+}
+
 pub(crate) async fn delete_bucket_policy(s3: &S3, ctx: &RequestContext, input: DeleteBucketPolicyRequest) -> Result<(), DeleteBucketPolicyError> {
     on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
+        owners_only(ctx, b)?;
         b.config.policy = None;
         Ok(())
     })?;
@@ -116,7 +126,10 @@ pub(crate) async fn delete_bucket_policy(s3: &S3, ctx: &RequestContext, input: D
 }
 
 pub(crate) async fn get_bucket_policy(s3: &S3, ctx: &RequestContext, input: GetBucketPolicyRequest) -> Result<GetBucketPolicyOutput, GetBucketPolicyError> {
-    let policy = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| b.config.policy.clone().ok_or_else(no_such_bucket_policy))?;
+    let policy = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
+        owners_only(ctx, b)?;
+        b.config.policy.clone().ok_or_else(no_such_bucket_policy)
+    })?;
     Ok(GetBucketPolicyOutput { policy: Some(policy) })
 }
 
@@ -125,13 +138,16 @@ pub(crate) async fn get_bucket_policy_status(
     ctx: &RequestContext,
     input: GetBucketPolicyStatusRequest,
 ) -> Result<GetBucketPolicyStatusOutput, GetBucketPolicyStatusError> {
-    let public = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| b.config.policy.as_deref().map(public::policy_is_public).ok_or_else(no_such_bucket_policy))?;
+    let public = on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
+        b.config.policy.as_deref().map(public::policy_is_public).ok_or_else(no_such_bucket_policy)
+    })?;
     Ok(GetBucketPolicyStatusOutput { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
 }
 
 pub(crate) async fn put_bucket_policy(s3: &S3, ctx: &RequestContext, input: PutBucketPolicyRequest) -> Result<(), PutBucketPolicyError> {
     check_policy(&input.bucket, &input.policy)?;
     on_bucket(s3, ctx, &input.bucket, input.expected_bucket_owner.as_ref(), |b| {
+        owners_only(ctx, b)?;
         if public::policy_is_public(&input.policy) && public::blocks(b).block_public_policy {
             return Err(blocked(ctx, &b.owner_account, "s3:PutBucketPolicy", &format!("arn:aws:s3:::{}", b.name), PUBLIC_POLICY_BLOCKED));
         }
