@@ -12,6 +12,11 @@
 #   simfra/lambda-nodejs:18       Node.js 18 (no SDK: no npm registry here)
 #   simfra/lambda-provided:al2023 custom runtimes: /var/task/bootstrap or /opt/bootstrap
 #
+# Each is also tagged under AWS's repository names in the registry
+# `localhost/lambda` (localhost/lambda/python:3.11, …/nodejs:18,
+# …/provided:al2023), so SIMFRA_LAMBDA_IMAGE_REGISTRY=localhost/lambda picks
+# them all.
+#
 # Idempotent: an image is rebuilt only when the files it is made from change
 # (a content hash in the label simfra.images.hash). Needs docker, and for the
 # first run debootstrap (apt-get install debootstrap) and root.
@@ -58,7 +63,7 @@ fi
 
 # build <image> <dir>: the dir's files plus the shared entrypoint make the context.
 build() {
-  local image=$1 dir=$2 ctx hash
+  local image=$1 dir=$2 alias=$3 ctx hash
   ctx=$WORK/ctx-${dir}
   rm -rf "$ctx" && mkdir -p "$ctx"
   cp -r "$HERE/$dir/." "$ctx/"
@@ -67,15 +72,17 @@ build() {
   hash=$( (cd "$HERE" && cat "$dir"/* lambda-entrypoint.sh; echo "$BOTO3_VERSION"; docker image inspect -f '{{.Id}}' "$BASE") | sha256sum | cut -c1-16)
   if [ "$(label_of "$image")" = "$hash" ]; then
     echo "images: $image is up to date"
+    docker tag "$image" "$alias"
     return
   fi
   echo "images: building $image"
   # (The legacy builder's deprecation notice goes to the log with the rest.)
   docker build -q --network=none --label "simfra.images.hash=$hash" -t "$image" "$ctx" >"$WORK/build-$dir.log" 2>&1 \
     || { cat "$WORK/build-$dir.log" >&2; exit 1; }
+  docker tag "$image" "$alias"
 }
 
-build simfra/lambda-python:3.11 python
-build simfra/lambda-nodejs:18 nodejs
-build simfra/lambda-provided:al2023 provided
+build simfra/lambda-python:3.11 python localhost/lambda/python:3.11
+build simfra/lambda-nodejs:18 nodejs localhost/lambda/nodejs:18
+build simfra/lambda-provided:al2023 provided localhost/lambda/provided:al2023
 echo "images: done in $(( $(date +%s) - start ))s"

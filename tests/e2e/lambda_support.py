@@ -23,6 +23,9 @@ LOCAL_IMAGES = {
     "SIMFRA_LAMBDA_IMAGE_PROVIDED_AL2023": "simfra/lambda-provided:al2023",
 }
 
+# The same images under AWS's repository names, for SIMFRA_LAMBDA_IMAGE_REGISTRY=localhost/lambda.
+REGISTRY_IMAGES = ["localhost/lambda/python:3.11", "localhost/lambda/nodejs:18", "localhost/lambda/provided:al2023"]
+
 LAMBDA_TRUST = json.dumps(
     {
         "Version": "2012-10-17",
@@ -40,7 +43,7 @@ def docker_available():
 
 def ensure_images():
     """Builds the local runtime images unless they exist (images/build.sh skips what is up to date)."""
-    missing = [img for img in LOCAL_IMAGES.values() if subprocess.run(["docker", "image", "inspect", img], capture_output=True).returncode != 0]
+    missing = [img for img in [*LOCAL_IMAGES.values(), *REGISTRY_IMAGES] if subprocess.run(["docker", "image", "inspect", img], capture_output=True).returncode != 0]
     if missing:
         r = subprocess.run(["bash", str(ROOT / "images" / "build.sh")], capture_output=True, text=True, timeout=1800)
         if r.returncode != 0:

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import code, unique
-from lambda_support import LOCAL_IMAGES, Server, docker_available, ensure_images, make_role, zip_of
+from lambda_support import Server, docker_available, ensure_images, make_role, zip_of
 
 pytestmark = pytest.mark.skipif(not docker_available(), reason="needs a Docker engine")
 
@@ -29,7 +29,8 @@ def handler(event, context):
 @pytest.fixture(scope="module")
 def server():
     ensure_images()
-    s = Server(dict(LOCAL_IMAGES))
+    # The registry setting instead of per-runtime images: build.sh tags them under localhost/lambda too.
+    s = Server({"SIMFRA_LAMBDA_IMAGE_REGISTRY": "localhost/lambda"})
     yield s
     s.stop()
 
