@@ -210,6 +210,25 @@ def test_full_object_checksums(s3, bucket):
     assert created["ChecksumType"] == "FULL_OBJECT"
 
 
+def test_uploads_without_an_algorithm_get_a_full_object_crc64nvme(s3, make_client, bucket):
+    parts = [os.urandom(5 * MIB), os.urandom(777)]
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="default")["UploadId"]
+    done = []
+    for n, data in enumerate(parts, 1):
+        out = s3.upload_part(Bucket=bucket, Key="default", UploadId=uid, PartNumber=n, Body=data)
+        done.append({"PartNumber": n, "ETag": out["ETag"]})
+    listed = s3.list_parts(Bucket=bucket, Key="default", UploadId=uid)["Parts"]
+    assert all("ChecksumCRC64NVME" in p for p in listed)
+    out = s3.complete_multipart_upload(Bucket=bucket, Key="default", UploadId=uid, MultipartUpload={"Parts": done})
+    assert out["ChecksumType"] == "FULL_OBJECT"
+    # The combined CRC64NVME is the one a single PUT of the same bytes gets.
+    bare = make_client("s3", request_checksum_calculation="when_required")
+    single = bare.put_object(Bucket=bucket, Key="single", Body=b"".join(parts))
+    assert out["ChecksumCRC64NVME"] == single["ChecksumCRC64NVME"]
+    head = s3.head_object(Bucket=bucket, Key="default", ChecksumMode="ENABLED")
+    assert head["ChecksumCRC64NVME"] == single["ChecksumCRC64NVME"]
+
+
 def test_part_checksum_must_match_the_uploads_algorithm(s3, bucket):
     uid = s3.create_multipart_upload(Bucket=bucket, Key="alg", ChecksumAlgorithm="SHA256")["UploadId"]
     with pytest.raises(ClientError) as e:

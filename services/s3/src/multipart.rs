@@ -208,15 +208,18 @@ pub(crate) async fn upload_part(s3: &S3, ctx: &RequestContext, input: UploadPart
         }
         Ok((u.checksum_algorithm.clone(), u.template.encryption.clone()))
     })?;
-    let algorithm = upload_alg.or_else(|| declared.algorithm.clone());
+    let kept = kept_algorithm(upload_alg.as_ref());
+    let mut algorithms = vec![kept.clone()];
+    algorithms.extend(declared.algorithm.clone().filter(|a| *a != kept));
     let body = input.body.clone().unwrap_or_default();
-    let written = crate::storage::write(body.clone(), algorithm.as_slice()).await?;
+    let written = crate::storage::write(body.clone(), &algorithms).await?;
     verify_integrity(&declared, &written.md5, &written.checksums, &body.trailers())?;
-    let checksum = algorithm.as_ref().and_then(|a| written.checksums.iter().find(|(x, _)| x == a)).map(|(a, v)| Checksum {
-        algorithm: a.clone(),
-        value: v.clone(),
-        kind: ChecksumType::FullObject,
-    });
+    let checksum = part_checksum(&kept, &written.checksums);
+    // The answer carries the checksum the client sent, else the one kept.
+    let answered = match &declared.algorithm {
+        Some(a) if *a != kept => part_checksum(a, &written.checksums),
+        _ => checksum.clone(),
+    };
     let etag = format!("\"{}\"", checksums::hex(&written.md5));
     let part = Part {
         number: input.part_number,
@@ -229,7 +232,7 @@ pub(crate) async fn upload_part(s3: &S3, ctx: &RequestContext, input: UploadPart
     };
     let replaced = s3.with_bucket(ctx, &input.bucket, |b| Ok(upload_mut(b, &input.key, &input.upload_id)?.parts.insert(part.number, part)))?;
     drop(replaced);
-    let f = ChecksumFields::of(checksum.as_ref());
+    let f = ChecksumFields::of(answered.as_ref());
     Ok(UploadPartOutput {
         e_tag: Some(etag),
         checksum_crc32: f.crc32,
@@ -307,12 +310,9 @@ pub(crate) async fn upload_part_copy(s3: &S3, ctx: &RequestContext, input: Uploa
         Some(blob) if len > 0 => crate::storage::read(blob.clone(), start, len),
         _ => simfra_model::ByteStream::empty(),
     };
-    let written = crate::storage::write(body, algorithm.as_slice()).await?;
-    let checksum = algorithm.as_ref().and_then(|a| written.checksums.iter().find(|(x, _)| x == a)).map(|(a, v)| Checksum {
-        algorithm: a.clone(),
-        value: v.clone(),
-        kind: ChecksumType::FullObject,
-    });
+    let kept = kept_algorithm(algorithm.as_ref());
+    let written = crate::storage::write(body, std::slice::from_ref(&kept)).await?;
+    let checksum = part_checksum(&kept, &written.checksums);
     let etag = format!("\"{}\"", checksums::hex(&written.md5));
     let now = Timestamp::now();
     let part = Part {
@@ -347,9 +347,26 @@ pub(crate) async fn upload_part_copy(s3: &S3, ctx: &RequestContext, input: Uploa
     })
 }
 
-/// The checksum of a completed object from its parts' checksums.
+/// The checksum algorithm a part keeps: its upload's, else the CRC64NVME S3
+/// adds to uploads created without one (the completed object then gets a
+/// FULL_OBJECT CRC64NVME combined from the parts').
+fn kept_algorithm(upload: Option<&ChecksumAlgorithm>) -> ChecksumAlgorithm {
+    upload.cloned().unwrap_or(ChecksumAlgorithm::Crc64nvme)
+}
+
+fn part_checksum(alg: &ChecksumAlgorithm, computed: &[(ChecksumAlgorithm, String)]) -> Option<Checksum> {
+    computed
+        .iter()
+        .find(|(a, _)| a == alg)
+        .map(|(a, v)| Checksum { algorithm: a.clone(), value: v.clone(), kind: ChecksumType::FullObject })
+}
+
+/// The checksum of a completed object from its parts' checksums (all of `alg`).
 fn object_checksum(alg: &ChecksumAlgorithm, kind: &ChecksumType, parts: &[Part]) -> Option<Checksum> {
-    let digests: Vec<Vec<u8>> = parts.iter().map(|p| p.checksum.as_ref().and_then(|c| checksums::from_base64(&c.value))).collect::<Option<_>>()?;
+    let digests: Vec<Vec<u8>> = parts
+        .iter()
+        .map(|p| p.checksum.as_ref().filter(|c| c.algorithm == *alg).and_then(|c| checksums::from_base64(&c.value)))
+        .collect::<Option<_>>()?;
     let value = match kind {
         ChecksumType::FullObject => {
             let crc = match alg {
@@ -469,7 +486,7 @@ pub(crate) async fn complete_multipart_upload(
         }
         let checksum = match (&u.checksum_algorithm, &u.checksum_type) {
             (Some(alg), Some(kind)) => object_checksum(alg, kind, &chosen),
-            _ => None,
+            _ => object_checksum(&ChecksumAlgorithm::Crc64nvme, &ChecksumType::FullObject, &chosen),
         };
         if let Some((alg, sent)) = whole.given().into_iter().next() {
             match &checksum {
