@@ -3,9 +3,11 @@
 the server's request log."""
 
 import json
+import shutil
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -261,6 +263,26 @@ def code(exc):
 
 def message(exc):
     return exc.value.response["Error"]["Message"]
+
+
+AWS_CLI = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
+
+
+def aws_cli(endpoint, *args, ok=True, json_output=True, timeout=600, region=REGION):
+    """Runs the AWS CLI against Simfra with the default account's keys. With
+    `ok`, asserts success and answers the parsed JSON output (or the text
+    with `json_output=False`); otherwise asserts failure and answers stderr."""
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_DEFAULT_REGION=region, AWS_PAGER="")
+    env.pop("AWS_PROFILE", None)
+    out = ["--output", "json"] if json_output else []
+    p = subprocess.run([AWS_CLI, "--endpoint-url", endpoint, *out, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    if not ok:
+        assert p.returncode != 0, f"aws {' '.join(args)} unexpectedly succeeded: {p.stdout}"
+        return p.stderr
+    assert p.returncode == 0, f"aws {' '.join(args)} failed: {p.stderr[-2000:]}"
+    if not json_output:
+        return p.stdout
+    return json.loads(p.stdout) if p.stdout.strip() else {}
 
 
 def admin_api(endpoint, method, path, body=None):
