@@ -137,6 +137,23 @@ def test_block_public_policy_refuses_public_policies_only(s3):
     assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is True
 
 
+def test_a_policy_denying_everyone_still_lets_root_mend_it(s3):
+    bucket = unique("lockout")
+    s3.create_bucket(Bucket=bucket)
+    deny_all = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny_all]}))
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    with pytest.raises(ClientError) as e:
+        s3.get_bucket_acl(Bucket=bucket)
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    # The owner account's root may still read and remove the policy.
+    assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"][0]["Effect"] == "Deny"
+    s3.delete_bucket_policy(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+
+
 def test_anonymous_reads_through_a_public_policy_unless_restricted(s3, anonymous, simfra_endpoint):
     bucket = open_bucket(s3, "anon")
     s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"public words")

@@ -255,7 +255,8 @@ pub fn authorize(cred: &Credential, required: &[Required], facts: &RequestFacts)
             return Err(denial(reason));
         }
         let outcome = check(cred, &v, need, resource.as_ref(), facts, &scps);
-        if !outcome.decision.is_allowed() {
+        let bucket_policy_denies_root = outcome.reason == Reason::ExplicitDeny(simfra_policy::PolicyKind::Resource) && root_keeps_bucket_policy(cred, need, owner);
+        if !outcome.decision.is_allowed() && !bucket_policy_denies_root {
             return Err(denial(outcome.reason));
         }
         if let Some(o) = owner.filter(|o| *o != cred.account_id) {
@@ -263,6 +264,18 @@ pub fn authorize(cred: &Credential, required: &[Required], facts: &RequestFacts)
         }
     }
     Ok(foreign)
+}
+
+/// "The root principal in the bucket owner's account can execute
+/// GetBucketPolicy, PutBucketPolicy, and DeleteBucketPolicy API actions,
+/// even if their bucket policy explicitly denies the root principal's
+/// access": a policy that locks everyone out can still be mended.
+fn root_keeps_bucket_policy(cred: &Credential, need: &Required, owner: Option<&str>) -> bool {
+    const POLICY_ACTIONS: &[&str] = &["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"];
+    cred.principal == PrincipalKind::Root
+        && owner == Some(cred.account_id.as_str())
+        && need.resource.starts_with("arn:aws:s3:::")
+        && POLICY_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&need.action))
 }
 
 /// What temporary credentials may never do, whatever the policies say:
