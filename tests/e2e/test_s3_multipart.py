@@ -107,6 +107,21 @@ def test_part_reads_of_a_completed_object(s3, bucket):
     assert [p["PartNumber"] for p in rest["ObjectParts"]["Parts"]] == [2]
 
 
+def test_a_copy_of_a_multipart_object_is_a_single_part_object(s3, bucket):
+    parts = [os.urandom(5 * MIB), b"end"]
+    uid, done = upload(s3, bucket, "mp", parts, ChecksumAlgorithm="CRC32")
+    s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=uid, MultipartUpload={"Parts": done})
+    out = s3.copy_object(Bucket=bucket, Key="copied", CopySource=f"{bucket}/mp")
+    whole = b"".join(parts)
+    assert out["CopyObjectResult"]["ETag"] == f'"{hashlib.md5(whole).hexdigest()}"'
+    # Its checksum describes the whole object now, not the parts.
+    assert out["CopyObjectResult"]["ChecksumCRC32"] == b64(crc32(whole))
+    head = s3.head_object(Bucket=bucket, Key="copied", PartNumber=1, ChecksumMode="ENABLED")
+    assert "PartsCount" not in head and head["ContentLength"] == len(whole)
+    assert (head["ChecksumCRC32"], head["ChecksumType"]) == (b64(crc32(whole)), "FULL_OBJECT")
+    assert s3.get_object(Bucket=bucket, Key="copied")["Body"].read() == whole
+
+
 def test_parts_smaller_than_5_mib_are_refused_but_the_last(s3, bucket):
     uid, done = upload(s3, bucket, "small", [b"a" * 1024, b"b" * 1024])
     with pytest.raises(ClientError) as e:

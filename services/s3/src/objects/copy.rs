@@ -6,7 +6,7 @@
 use super::common::*;
 use super::write::{link, WriteConditions};
 use crate::errors::*;
-use crate::store::{ContentHeaders, Version};
+use crate::store::{Checksum as StoredChecksum, ContentHeaders, Version};
 use crate::S3;
 use simfra_gen_s3::types::*;
 use simfra_gen_s3::*;
@@ -128,6 +128,10 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
         .into());
     }
     let same_object = src.bucket == input.bucket && src.key == input.key;
+    // The copy is a new single-part object sharing the source's bytes: a
+    // multipart source's ETag and composite checksum do not carry over, and a
+    // new checksum algorithm is computed over the bytes.
+    let (etag, checksum) = copy_digests(&source, input.checksum_algorithm.as_ref()).await?;
     let now = Timestamp::now();
     let grants = crate::access::GrantHeaders {
         full_control: input.grant_full_control.clone(),
@@ -170,23 +174,19 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
             h.website_redirect_location = redirect.clone();
             (h, source.metadata.clone())
         };
-        let checksum = match &input.checksum_algorithm {
-            Some(a) if source.checksum.as_ref().is_none_or(|c| c.algorithm != *a) => None,
-            _ => source.checksum.clone(),
-        };
         let v = Version {
             version_id: b.next_version_id(),
             delete_marker: false,
             blob: source.blob.clone(),
             size: source.size,
-            etag: source.etag.clone(),
+            etag: etag.clone(),
             last_modified: now,
             owner_account: ctx.account_id.clone(),
             headers,
             metadata,
             storage_class: class.clone(),
-            checksum,
-            parts: source.parts.clone(),
+            checksum: checksum.clone(),
+            parts: Vec::new(),
             encryption,
             tags: if replace_tags { tags.clone() } else { source.tags.clone() },
             acl,
@@ -198,11 +198,6 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
         Ok((v.clone(), shown_version(b, &v.version_id), dropped))
     })?;
     drop(dropped);
-    // A new checksum algorithm means computing it over the shared bytes.
-    let version = match (&input.checksum_algorithm, &version.checksum) {
-        (Some(a), None) => add_checksum(s3, ctx, &input.bucket, &input.key, version, a).await?,
-        _ => version,
-    };
     event(s3, ctx, &input.bucket, "ObjectCreated:Copy", &input.key, version.size, &version.etag, Some(&version.version_id));
     let sums = ChecksumFields::of(version.checksum.as_ref());
     let enc = &version.encryption;
@@ -228,22 +223,37 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
     })
 }
 
-/// Computes a checksum of a version's bytes and records it on the version.
-async fn add_checksum(s3: &S3, ctx: &RequestContext, bucket: &str, key: &str, mut v: Version, alg: &ChecksumAlgorithm) -> Result<Version, ServiceError> {
-    let Some(blob) = v.blob.clone() else { return Ok(v) };
+/// The copy's ETag and checksum: the source's when they describe its bytes
+/// as one piece, else computed in one pass over the shared blob.
+async fn copy_digests(source: &Version, wanted: Option<&ChecksumAlgorithm>) -> Result<(String, Option<StoredChecksum>), ServiceError> {
     use futures::StreamExt;
-    let Some(mut h) = crate::checksums::Hasher::new(alg) else { return Ok(v) };
-    let mut chunks = crate::storage::read(blob, 0, v.size).take();
-    while let Some(chunk) = chunks.next().await {
-        h.update(&chunk.map_err(ServiceError::from)?);
+    let multipart = !source.parts.is_empty();
+    let alg = wanted.cloned().or_else(|| source.checksum.as_ref().map(|c| c.algorithm.clone()));
+    let kept = match (&source.checksum, &alg) {
+        (Some(c), Some(a)) if c.algorithm == *a && c.kind == ChecksumType::FullObject => Some(c.clone()),
+        _ => None,
+    };
+    if !multipart && (kept.is_some() || alg.is_none()) {
+        return Ok((source.etag.clone(), kept));
     }
-    let checksum = Some(crate::store::Checksum { algorithm: alg.clone(), value: h.finish_base64(), kind: ChecksumType::FullObject });
-    v.checksum = checksum.clone();
-    s3.with_bucket(ctx, bucket, |b| {
-        if let Some(stored) = b.objects.get_mut(key).and_then(|vs| vs.iter_mut().find(|x| x.version_id == v.version_id)) {
-            stored.checksum = checksum;
+    let mut md5 = crate::checksums::Md5Hasher::default();
+    let mut hasher = if kept.is_some() { None } else { alg.as_ref().and_then(crate::checksums::Hasher::new) };
+    if let Some(blob) = &source.blob {
+        let mut chunks = crate::storage::read(blob.clone(), 0, source.size).take();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(ServiceError::from)?;
+            if multipart {
+                md5.update(&chunk);
+            }
+            if let Some(h) = &mut hasher {
+                h.update(&chunk);
+            }
         }
-        Ok(())
-    })?;
-    Ok(v)
+    }
+    let etag = if multipart { format!("\"{}\"", crate::checksums::hex(&md5.finish())) } else { source.etag.clone() };
+    let checksum = kept.or_else(|| {
+        let (a, h) = (alg?, hasher?);
+        Some(StoredChecksum { algorithm: a, value: h.finish_base64(), kind: ChecksumType::FullObject })
+    });
+    Ok((etag, checksum))
 }
