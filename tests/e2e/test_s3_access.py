@@ -14,7 +14,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, code, message, unique
+from conftest import ACCOUNT, aws_cli, code, message, unique
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
@@ -771,6 +771,26 @@ def test_website_redirects(s3, simfra_endpoint):
     s3.put_bucket_website(Bucket=bucket, WebsiteConfiguration={"RedirectAllRequestsTo": {"HostName": "www.example.com", "Protocol": "https"}})
     st, h, _ = raw(simfra_endpoint, "GET", "/any/path.html", host=host)
     assert (st, h["location"]) == (301, "https://www.example.com/any/path.html")
+
+
+def test_a_static_site_with_the_aws_cli(simfra_endpoint, tmp_path):
+    bucket = unique("clisite")
+    cli = lambda *a, **k: aws_cli(simfra_endpoint, *a, **k)
+    cli("s3", "mb", f"s3://{bucket}", json_output=False)
+    cli("s3api", "delete-public-access-block", "--bucket", bucket)
+    policy = public_read_policy(bucket)
+    cli("s3api", "put-bucket-policy", "--bucket", bucket, "--policy", policy)
+    (tmp_path / "index.html").write_text("<h1>cli home</h1>")
+    (tmp_path / "404.html").write_text("<h1>cli missing</h1>")
+    cli("s3", "sync", str(tmp_path), f"s3://{bucket}/", json_output=False)
+    cli("s3", "website", f"s3://{bucket}/", "--index-document", "index.html", "--error-document", "404.html", json_output=False)
+    assert cli("s3api", "get-bucket-website", "--bucket", bucket)["IndexDocument"] == {"Suffix": "index.html"}
+    host = website_host(bucket, simfra_endpoint)
+    st, h, body = raw(simfra_endpoint, "GET", "/", host=host)
+    assert (st, body, h["content-type"]) == (200, b"<h1>cli home</h1>", "text/html")
+    st, _, body = raw(simfra_endpoint, "GET", "/missing", host=host)
+    assert (st, body) == (403, b"<h1>cli missing</h1>")
+    assert "AccessControlListNotSupported" in cli("s3", "cp", str(tmp_path / "index.html"), f"s3://{bucket}/copy.html", "--acl", "public-read", ok=False)
 
 
 # ---------------------------------------------------------------- presigned URLs
