@@ -129,6 +129,22 @@ def test_destinations_must_exist_and_allow_s3(s3, sqs, bucket):
     assert s3.get_bucket_notification_configuration(Bucket=bucket)["QueueConfigurations"][0]["QueueArn"] == arn
 
 
+def test_destinations_in_another_region_or_fifo_queues_are_refused(s3, sqs, make_client, bucket):
+    west = make_client("sqs", region="us-west-2")
+    url = west.create_queue(QueueName=unique("west"))["QueueUrl"]
+    arn = west.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [queue_config(arn)]})
+    assert (code(e), status(e), message(e)) == (
+        "InvalidArgument", 400, "The notification destination service region is not valid for the bucket location constraint")
+    fifo = sqs.create_queue(QueueName=unique("events") + ".fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    fifo_arn = sqs.get_queue_attributes(QueueUrl=fifo, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [queue_config(fifo_arn)]})
+    assert (code(e), message(e)) == ("InvalidArgument", "Unable to validate the following destination configurations")
+    assert e.value.response["Error"]["ArgumentName1"] == fifo_arn
+
+
 def test_topics_need_a_policy_for_s3_too(s3, sns, bucket):
     topic = sns.create_topic(Name=unique("no-s3"))["TopicArn"]
     with pytest.raises(ClientError) as e:
