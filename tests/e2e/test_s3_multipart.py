@@ -82,6 +82,13 @@ def test_upload_list_complete_and_read_back(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.list_parts(Bucket=bucket, Key="big.bin", UploadId=uid)
     assert (code(e), status(e)) == ("NoSuchUpload", 404)
+    # A retried completion answers as the first did; an abort after it is 204.
+    again = s3.complete_multipart_upload(Bucket=bucket, Key="big.bin", UploadId=uid, MultipartUpload={"Parts": done})
+    assert again["ETag"] == out["ETag"]
+    assert s3.abort_multipart_upload(Bucket=bucket, Key="big.bin", UploadId=uid)["ResponseMetadata"]["HTTPStatusCode"] == 204
+    with pytest.raises(ClientError) as e:
+        s3.complete_multipart_upload(Bucket=bucket, Key="other-key", UploadId=uid, MultipartUpload={"Parts": done})
+    assert (code(e), status(e)) == ("NoSuchUpload", 404)
 
 
 def test_part_reads_of_a_completed_object(s3, bucket):

@@ -419,7 +419,7 @@ pub(crate) async fn complete_multipart_upload(
         sha256: input.checksum_sha256.clone(),
     };
     let location = format!("{}/{}/{}", ctx.endpoint_url(), input.bucket, input.key);
-    let result = s3.with_bucket(ctx, &input.bucket, |b| {
+    let completing = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
         let u = upload_mut(b, &input.key, &input.upload_id)?;
         if u.template.encryption.customer_key_md5.is_some() {
@@ -512,13 +512,19 @@ pub(crate) async fn complete_multipart_upload(
         let dropped = link(b, &input.key, v, &cond)?;
         let removed = b.uploads.remove(&input.upload_id);
         Ok((id.clone(), shown_version(b, &id), etag, size, enc, out_checksum, dropped, removed))
-    })?;
+    });
+    let result = match completing {
+        Ok(r) => r,
+        // A retried completion of an upload that completed answers as the first did.
+        Err(e) if e.code == "NoSuchUpload" => return completed::recall(&input.bucket, &input.key, &input.upload_id).ok_or(e).map_err(Into::into),
+        Err(e) => return Err(e.into()),
+    };
     let (version_id, shown, etag, size, enc, checksum, dropped, removed) = result;
     drop(dropped);
     drop(removed);
     event(s3, ctx, &input.bucket, "ObjectCreated:CompleteMultipartUpload", &input.key, size, &etag, Some(&version_id));
     let f = ChecksumFields::of(checksum.as_ref());
-    Ok(CompleteMultipartUploadOutput {
+    let out = CompleteMultipartUploadOutput {
         location: Some(location),
         bucket: Some(input.bucket),
         key: Some(input.key),
@@ -534,7 +540,36 @@ pub(crate) async fn complete_multipart_upload(
         ssekms_key_id: enc.kms_key_id.clone(),
         bucket_key_enabled: enc.bucket_key_enabled,
         ..Default::default()
-    })
+    };
+    completed::remember(&out, &input.upload_id);
+    Ok(out)
+}
+
+/// Uploads completed lately, so that a client retrying a completion whose
+/// answer it lost (or aborting after it) gets what S3 answers: the same
+/// result, and 204 for the abort. The most recent ones are kept.
+mod completed {
+    use simfra_gen_s3::types::CompleteMultipartUploadOutput;
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    const KEPT: usize = 10_000;
+    static DONE: Mutex<VecDeque<(String, CompleteMultipartUploadOutput)>> = Mutex::new(VecDeque::new());
+
+    pub fn remember(out: &CompleteMultipartUploadOutput, upload_id: &str) {
+        let mut done = DONE.lock().unwrap_or_else(|e| e.into_inner());
+        if done.len() == KEPT {
+            done.pop_front();
+        }
+        done.push_back((upload_id.to_string(), out.clone()));
+    }
+
+    pub fn recall(bucket: &str, key: &str, upload_id: &str) -> Option<CompleteMultipartUploadOutput> {
+        let done = DONE.lock().unwrap_or_else(|e| e.into_inner());
+        done.iter()
+            .find(|(id, out)| id == upload_id && out.bucket.as_deref() == Some(bucket) && out.key.as_deref() == Some(key))
+            .map(|(_, out)| out.clone())
+    }
 }
 
 pub(crate) async fn abort_multipart_upload(s3: &S3, ctx: &RequestContext, input: AbortMultipartUploadRequest) -> Result<AbortMultipartUploadOutput, AbortMultipartUploadError> {
@@ -547,8 +582,13 @@ pub(crate) async fn abort_multipart_upload(s3: &S3, ctx: &RequestContext, input:
             }
         }
         Ok(b.uploads.remove(&input.upload_id))
-    })?;
-    drop(removed);
+    });
+    match removed {
+        Ok(removed) => drop(removed),
+        // Aborting an upload that just completed is answered 204, as S3 does.
+        Err(e) if e.code == "NoSuchUpload" && completed::recall(&input.bucket, &input.key, &input.upload_id).is_some() => {}
+        Err(e) => return Err(e.into()),
+    }
     Ok(AbortMultipartUploadOutput::default())
 }
 
