@@ -2423,10 +2423,14 @@ def _(w):
 # ---------------------------------------------------------------- resource policies: S3 bucket policies
 
 
-def _bucket_with_policy(w, policy):
-    """A new bucket of the main account with one object and the given policy (a function of the bucket name)."""
+def _bucket_with_policy(w, policy, public=False):
+    """A new bucket of the main account with one object and the given policy
+    (a function of the bucket name). A `public` policy needs the bucket's
+    Block Public Access (on for new buckets) removed first."""
     name = w.uid("bp")
     w.root.client("s3").create_bucket(Bucket=name)
+    if public:
+        w.root.client("s3").delete_public_access_block(Bucket=name)
     w.put_object("doc.txt", bucket=name)
     w.put_object("private/doc.txt", bucket=name)
     w.root.client("s3").put_bucket_policy(Bucket=name, Policy=json.dumps(policy(name)))
@@ -2475,7 +2479,7 @@ def _(w):
 
 @case("bucket-policy/anonymous-read-when-everyone-is-granted", "principal", needs=("bucket-policy",))
 def _(w):
-    b = _bucket_with_policy(w, lambda n: doc(allow("s3:GetObject", f"arn:aws:s3:::{n}/*", principal="*")))
+    b = _bucket_with_policy(w, lambda n: doc(allow("s3:GetObject", f"arn:aws:s3:::{n}/*", principal="*")), public=True)
     anon = w.session.client("s3", endpoint_url=w.endpoint, region_name=REGION, config=CONFIG.merge(Config(signature_version=UNSIGNED)))
     assert anon.get_object(Bucket=b, Key="doc.txt")["Body"].read() == w.objects[(b, "doc.txt")]
 

@@ -182,6 +182,22 @@ def test_anonymous_reads_through_a_public_policy_unless_restricted(s3, anonymous
     assert s3.get_object(Bucket=bucket, Key="doc.txt")["Body"].read() == b"public words"
 
 
+def test_anonymous_callers_learn_of_missing_buckets_only(anonymous):
+    missing = unique("nobody-has-this")
+    with pytest.raises(ClientError) as e:
+        anonymous.get_object(Bucket=missing, Key="k")
+    assert (code(e), status(e)) == ("NoSuchBucket", 404)
+    with pytest.raises(ClientError) as e:
+        anonymous.list_objects_v2(Bucket=missing)
+    assert (code(e), status(e)) == ("NoSuchBucket", 404)
+    with pytest.raises(ClientError) as e:
+        anonymous.create_bucket(Bucket=missing)
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+    with pytest.raises(ClientError) as e:
+        anonymous.list_buckets()
+    assert (code(e), status(e)) == ("AccessDenied", 403)
+
+
 def test_missing_keys_are_told_only_to_those_who_may_list(s3, anonymous):
     bucket = open_bucket(s3, "hidden")
     s3.put_bucket_policy(Bucket=bucket, Policy=public_read_policy(bucket))

@@ -307,7 +307,12 @@ pub fn authorize_anonymous(required: &[Required], facts: &RequestFacts) -> Resul
             req = req.with(k, &refs);
         }
         let denied = |reason| Denial { principal_arn: "anonymous".into(), action: need.action.clone(), resource: need.resource.clone(), reason, cross_account: true };
-        let Some(ResourceFacts { owner, policy: Some(policy), .. }) = resource_facts(&need.action, &need.resource) else {
+        let facts_of = resource_facts(&need.action, &need.resource);
+        // A bucket that does not exist is S3's to report (NoSuchBucket), except to a would-be creator.
+        if facts_of.is_none() && need.resource.starts_with("arn:aws:s3:::") && !need.action.eq_ignore_ascii_case("s3:CreateBucket") {
+            continue;
+        }
+        let Some(ResourceFacts { owner, policy: Some(policy), .. }) = facts_of else {
             return Err(denied(Reason::NoAllow(simfra_policy::PolicyKind::Resource)));
         };
         // Only the resource policy speaks for anonymous callers: evaluated as in the owner's account.
