@@ -350,3 +350,39 @@ def test_lambda_destinations_need_permission_and_get_the_event(lambda_server):
     assert outcome["requestContext"]["condition"] == "Success"
     assert outcome["responsePayload"] == {"name": "ObjectCreated:Put", "key": "new+file.txt", "id": "fn"}
     assert outcome["requestPayload"]["Records"][0]["s3"]["bucket"]["name"] == bucket
+
+
+def test_log_files_services_write_are_announced(make_client, s3, sqs, bucket):
+    """CloudTrail's log files land in the bucket through S3's in-process API; they are announced too."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{bucket}"},
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{ACCOUNT}/*", "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
+        ],
+    }
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    url, arn = queue_allowing(sqs, "s3.amazonaws.com", f"arn:aws:s3:::{bucket}")
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [queue_config(arn, rules=[("prefix", "AWSLogs/")], id_="trail-logs")]}
+    )
+    receive(sqs, url)  # the test event
+    ct = make_client("cloudtrail")
+    trail = unique("trail")
+    ct.create_trail(Name=trail, S3BucketName=bucket)
+    ct.start_logging(Name=trail)
+    try:
+        s3.list_buckets()
+        found = []
+        deadline = time.monotonic() + 40
+        while not found and time.monotonic() < deadline:
+            found = records(sqs, url)
+        assert found, "no log file was announced"
+        record = found[0]
+        assert record["eventName"] == "ObjectCreated:Put" and record["s3"]["configurationId"] == "trail-logs"
+        key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
+        assert key.startswith(f"AWSLogs/{ACCOUNT}/CloudTrail/") and key.endswith(".json.gz")
+        assert s3.head_object(Bucket=bucket, Key=key)["ContentLength"] == record["s3"]["object"]["size"]
+    finally:
+        ct.delete_trail(Name=trail)

@@ -9,7 +9,7 @@
 //! - [`bucket_tags`] / [`set_bucket_tags`]: S3 Control's tagging of bucket ARNs.
 
 use crate::errors::no_such_bucket;
-use crate::store::{ContentHeaders, Encryption, Version};
+use crate::store::{ContentHeaders, Version};
 use crate::S3;
 use simfra_gen_s3::types::StorageClass;
 use simfra_model::{Bytes, ServiceError, Timestamp};
@@ -64,16 +64,19 @@ pub fn put_object_internal(bucket: &str, key: &str, body: Bytes, content_type: O
         storage_class: StorageClass::Standard,
         checksum: None,
         parts: Vec::new(),
-        encryption: Encryption::default(),
+        encryption: crate::settings::default_encryption(b),
         tags: Vec::new(),
         acl: None,
         retention: None,
         legal_hold: false,
         restore: None,
     };
+    let (version_id, size) = (version.version_id.clone(), version.size);
     let dropped = b.push_version(key, version);
     drop(buckets);
     drop(dropped);
+    // What services write is announced like any other write (CloudTrail log files to a Lambda, say).
+    crate::notify::emit(bucket, "ObjectCreated:Put", key, size, &etag, Some(&version_id), &crate::notify::Actor::service());
     Ok(etag)
 }
 

@@ -261,8 +261,8 @@ impl Actor {
         Actor { principal_id, source_ip, request_id: simfra_audit::s3_request_id(&ctx.request_id), host_id: host_id() }
     }
 
-    /// S3 itself (lifecycle actions).
-    pub(crate) fn lifecycle() -> Actor {
+    /// An AWS service acting in the account (lifecycle actions, service deliveries).
+    pub(crate) fn service() -> Actor {
         Actor {
             principal_id: S3_SERVICE.into(),
             source_ip: S3_SERVICE.into(),

@@ -379,7 +379,7 @@ pub(crate) fn apply_all(now: Timestamp, day: i64) {
     drop(gone_versions);
     drop(gone_uploads);
     for h in happened {
-        notify::emit(&h.bucket, h.event, &h.key, h.size, &h.etag, h.version_id.as_deref(), &Actor::lifecycle());
+        notify::emit(&h.bucket, h.event, &h.key, h.size, &h.etag, h.version_id.as_deref(), &Actor::service());
     }
 }
 
