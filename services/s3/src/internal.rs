@@ -75,8 +75,8 @@ pub fn put_object_internal(bucket: &str, key: &str, body: Bytes, content_type: O
     let dropped = b.push_version(key, version);
     drop(buckets);
     drop(dropped);
-    // What services write is announced like any other write (CloudTrail log files to a Lambda, say).
-    crate::notify::emit(bucket, "ObjectCreated:Put", key, size, &etag, Some(&version_id), &crate::notify::Actor::service());
+    // What services write is replicated and announced like any other write.
+    crate::notify::service_write(bucket, key, size, &etag, &version_id);
     Ok(etag)
 }
 

@@ -409,7 +409,16 @@ pub(crate) fn object_event(s3: &S3, ctx: &RequestContext, bucket: &str, event: &
     announce(s3, bucket, event, key, size, etag, version_id, &Actor::of(ctx));
 }
 
-/// [`object_event`] for events S3 causes itself (lifecycle).
+/// [`object_event`] for a write an AWS service made in-process (CloudTrail
+/// log files): replicated and announced like a client's.
+pub(crate) fn service_write(bucket: &str, key: &str, size: u64, etag: &str, version_id: &str) {
+    let s3 = crate::internal::shared();
+    crate::settings::replicate(&s3, bucket, "ObjectCreated:Put", key, Some(version_id));
+    announce(&s3, bucket, "ObjectCreated:Put", key, size, etag, Some(version_id), &Actor::service());
+}
+
+/// [`object_event`] for events S3 causes itself (lifecycle actions, which
+/// are not replicated).
 pub(crate) fn emit(bucket: &str, event: &str, key: &str, size: u64, etag: &str, version_id: Option<&str>, actor: &Actor) {
     announce(&crate::internal::shared(), bucket, event, key, size, etag, version_id, actor);
 }
