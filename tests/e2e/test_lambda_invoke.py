@@ -6,6 +6,7 @@ errors; async retries into an OnFailure destination."""
 
 import base64
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -74,6 +75,7 @@ def test_python_sync(lam, role):
     assert f"START RequestId: {body['request']} Version: $LATEST" in log
     assert "event {'n': 1}" in log
     assert f"END RequestId: {body['request']}" in log and f"REPORT RequestId: {body['request']}" in log
+    assert re.search(r"Duration: [0-9.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\tMax Memory Used: \d+ MB\tInit Duration: [0-9.]+ ms", log), log
     # Warm: the same environment answers again.
     _, again = invoke(lam, name, {"n": 2})
     assert again["event"] == {"n": 2}

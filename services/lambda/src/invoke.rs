@@ -315,7 +315,7 @@ enum Ended {
 /// Waits for the runtime to take the invocation, then for its answer within
 /// the timeout; watches that the container is still running meanwhile.
 /// Returns how it ended, how long it ran and when it was handed over.
-async fn wait(s: &Arc<Sandbox>, mut started: oneshot::Receiver<Instant>, mut reply: oneshot::Receiver<Outcome>, timeout: Duration) -> (Ended, Duration, SystemTime) {
+async fn wait(s: &Arc<Sandbox>, mut started: oneshot::Receiver<(Instant, SystemTime)>, mut reply: oneshot::Receiver<Outcome>, timeout: Duration) -> (Ended, Duration, SystemTime) {
     let docker = simfra_docker::get();
     let id = s.container_id().unwrap_or_default();
     let handed_at;
@@ -324,8 +324,7 @@ async fn wait(s: &Arc<Sandbox>, mut started: oneshot::Receiver<Instant>, mut rep
     loop {
         tokio::select! {
             r = &mut started => {
-                began = r.unwrap_or_else(|_| Instant::now());
-                handed_at = SystemTime::now();
+                (began, handed_at) = r.unwrap_or_else(|_| (Instant::now(), SystemTime::now()));
                 break;
             }
             r = &mut reply => {
@@ -398,12 +397,13 @@ async fn tail_log(
     let mut text = format!("START RequestId: {request_id} Version: {}\n", t.version);
     if let Some(id) = s.container_id() {
         // The runtime's last lines may still be on their way into Docker's
-        // log: read until two reads agree (or a few tries pass).
+        // log (a busy engine lags): read until two reads agree on some
+        // output, or for up to ~0.6 s when there is none.
         let mut output = String::new();
-        for attempt in 0..6 {
+        for attempt in 0..15 {
             tokio::time::sleep(Duration::from_millis(40)).await;
             let now = crate::logs::since(docker, &id, since).await;
-            let settled = now == output && (attempt >= 2 || !now.is_empty());
+            let settled = if now.is_empty() { attempt >= 14 } else { now == output };
             output = now;
             if settled {
                 break;
@@ -418,6 +418,12 @@ async fn tail_log(
         ms.ceil() as u64,
         t.config.memory_size.unwrap_or(128)
     ));
+    if let Some(mb) = match s.container_id() {
+        Some(id) => crate::logs::max_memory_mb(docker, &id).await,
+        None => None,
+    } {
+        text.push_str(&format!("Max Memory Used: {mb} MB\t"));
+    }
     if let Some(i) = init {
         text.push_str(&format!("Init Duration: {:.2} ms\t", i.as_secs_f64() * 1000.0));
     }

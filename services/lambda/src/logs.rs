@@ -56,3 +56,14 @@ mod tests {
         assert!(super::parse_rfc3339("garbage").is_none());
     }
 }
+
+/// The most memory the container has used, in MB (cgroup v1 keeps the
+/// peak; elsewhere the current usage), for the REPORT line.
+pub async fn max_memory_mb(docker: &simfra_docker::Orchestrator, id: &str) -> Option<u64> {
+    let options = bollard::query_parameters::StatsOptionsBuilder::new().stream(false).one_shot(true).build();
+    let mut stream = docker.docker().stats(id, Some(options));
+    let stats = tokio::time::timeout(Duration::from_secs(2), stream.next()).await.ok()??.ok()?;
+    let m = stats.memory_stats?;
+    let bytes = m.max_usage.filter(|b| *b > 0).or(m.usage)?;
+    Some(bytes.div_ceil(1024 * 1024))
+}

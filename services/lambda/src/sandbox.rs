@@ -45,8 +45,9 @@ pub struct Invocation {
     pub timeout: Duration,
     pub client_context: Option<String>,
     pub trace_id: String,
-    /// Told when the runtime takes the invocation (the timeout runs from then).
-    pub started: oneshot::Sender<Instant>,
+    /// Told when the runtime takes the invocation (the timeout runs from
+    /// then; the log tail starts there).
+    pub started: oneshot::Sender<(Instant, SystemTime)>,
     pub reply: oneshot::Sender<Outcome>,
 }
 
@@ -343,7 +344,7 @@ async fn next(s: Arc<Sandbox>) -> Response<Body> {
         return json_response(StatusCode::GONE, r#"{"errorMessage":"The execution environment is shutting down","errorType":"Gone"}"#);
     };
     let deadline_ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default() + inv.timeout;
-    let _ = inv.started.send(Instant::now());
+    let _ = inv.started.send((Instant::now(), SystemTime::now()));
     *lock(&s.current) = Some((inv.request_id.clone(), inv.reply));
     let mut resp = Response::builder()
         .status(StatusCode::OK)
@@ -388,7 +389,7 @@ fn init_error(s: &Sandbox, error_type: String, payload: Bytes) {
     }
     if let Ok(mut inbox) = s.inbox.try_lock() {
         if let Ok(inv) = inbox.try_recv() {
-            let _ = inv.started.send(Instant::now());
+            let _ = inv.started.send((Instant::now(), SystemTime::now()));
             let _ = inv.reply.send(Outcome::InitError { error_type, payload });
         }
     }
