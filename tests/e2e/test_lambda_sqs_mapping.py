@@ -99,13 +99,15 @@ def test_partial_batch_failures_return_only_failed_messages(server):
     sqs = server.client("sqs")
     dlq_url, dlq_arn = queue(sqs, unique("esm-dlq"))
     src_url, src_arn = queue(
-        sqs, unique("esm-partial"), VisibilityTimeout=6, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})
+        sqs, unique("esm-partial"), VisibilityTimeout=8, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})
     )
     out_url, out_arn = queue(sqs, unique("esm-partial-out"))
     ok = [f"ok-{i}" for i in range(5)]
     bad = [f"fail-{i}" for i in range(3)]
     sqs.send_message_batch(QueueUrl=src_url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(ok + bad)])
     lam, name = forwarder(server, src_arn, out_url, out_arn)
+    # Warm first: a cold start must not outlast the visibility timeout of the first batch.
+    lam.invoke(FunctionName=name, Payload=json.dumps({"Records": []}).encode())
     lam.create_event_source_mapping(
         EventSourceArn=src_arn, FunctionName=name, BatchSize=10, MaximumBatchingWindowInSeconds=1, FunctionResponseTypes=["ReportBatchItemFailures"]
     )
