@@ -149,3 +149,18 @@ def test_filters_drop_unmatched_messages(server):
     while counts(sqs, src_url) != (0, 0) and time.time() < deadline:
         time.sleep(0.5)
     assert counts(sqs, src_url) == (0, 0)
+
+
+def test_disabled_mapping_leaves_the_queue_alone(server):
+    sqs = server.client("sqs")
+    src_url, src_arn = queue(sqs, unique("esm-disabled"))
+    out_url, out_arn = queue(sqs, unique("esm-disabled-out"))
+    lam, name = forwarder(server, src_arn, out_url, out_arn)
+    mapping = lam.create_event_source_mapping(EventSourceArn=src_arn, FunctionName=name, Enabled=False)
+    sqs.send_message(QueueUrl=src_url, MessageBody="waiting")
+    time.sleep(3)
+    assert counts(sqs, src_url) == (1, 0)
+    assert lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)["State"] == "Enabling"
+    got = drain(sqs, out_url, lambda g: len(g) >= 1, timeout=60)
+    assert [x["body"] for x in got] == ["waiting"]
+    assert lam.get_event_source_mapping(UUID=mapping["UUID"])["State"] == "Enabled"
