@@ -270,10 +270,16 @@ pub(crate) fn statements(grants: &[Grant], bucket: &str, key: Option<&str>, skip
                 add(bucket_acts, bucket_arn.clone());
                 add(object_acts, format!("{bucket_arn}/*"));
             }
-            Some(k) => add(actions(permission, false).to_vec(), format!("{bucket_arn}/{k}")),
+            Some(k) => add(actions(permission, false).to_vec(), object_resource(bucket, k)),
         }
     }
     out
+}
+
+/// An object's ARN as a statement's resource: a key's `${` is literal, not a
+/// policy variable (`${$}` stands for `$`).
+fn object_resource(bucket: &str, key: &str) -> String {
+    format!("arn:aws:s3:::{bucket}/{}", key.replace("${", "${$}{"))
 }
 
 /// The actions an object's owner decides about (what its ACL can grant).
@@ -307,7 +313,7 @@ pub(crate) fn object_owner_denies(grants: &[Grant], bucket: &str, key: &str, obj
         }
         // Anonymous callers carry no principal account: the negated test refuses them too.
         let condition = if signed { json!({"Null": {"aws:PrincipalAccount": "true"}}) } else { json!({"StringNotEquals": {"aws:PrincipalAccount": accounts}}) };
-        out.push(json!({"Effect": "Deny", "Principal": "*", "Action": action, "Resource": format!("arn:aws:s3:::{bucket}/{key}"), "Condition": condition}));
+        out.push(json!({"Effect": "Deny", "Principal": "*", "Action": action, "Resource": object_resource(bucket, key), "Condition": condition}));
     }
     out
 }
@@ -330,6 +336,11 @@ mod tests {
         assert_eq!(st.len(), 1);
         assert_eq!(st[0]["Principal"], "*");
         assert!(statements(&g, "b", Some("k"), "111111111111", true).is_empty());
+        // A key that looks like a policy variable stays itself.
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": statements(&g, "b", Some("a${aws:username}"), "111111111111", false)});
+        let policy = simfra_policy::parse(&policy.to_string()).unwrap();
+        let req = simfra_policy::Request::new("s3:GetObject", "arn:aws:s3:::b/a${aws:username}", "", "");
+        assert!(policy.statements[0].applies(&req, true));
     }
 
     #[test]
