@@ -120,8 +120,10 @@ pub fn find(s3: &S3, ctx: &RequestContext, r: &ReadRequest) -> Result<Found, Ser
                 parts_count = None;
                 Span::Partial { start: 0, len: v.size }
             } else {
-                let i = (n - 1) as usize;
-                let part = v.parts.get(i).ok_or_else(|| ServiceError::new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"))?;
+                // Parts keep the numbers they were uploaded with (a completion may skip some).
+                let i = v.parts.iter().position(|p| p.number == n);
+                let i = i.ok_or_else(|| ServiceError::new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"))?;
+                let part = &v.parts[i];
                 let start: u64 = v.parts[..i].iter().map(|p| p.size).sum();
                 // A part read answers the part's own checksum (composite objects).
                 if checksum.as_ref().is_some_and(|c| c.kind == ChecksumType::Composite) {
@@ -244,6 +246,7 @@ pub(crate) async fn get_object(s3: &S3, ctx: &RequestContext, input: GetObjectRe
         object_lock_mode: lock_mode,
         object_lock_retain_until_date: lock_until,
         object_lock_legal_hold_status: legal_hold,
+        expiration: crate::settings::expiration_of(s3, &input.bucket, &input.key, &v.version_id),
         ..Default::default()
     };
     if matches!(f.span, Span::Partial { .. }) {
@@ -316,6 +319,7 @@ pub(crate) async fn head_object(s3: &S3, ctx: &RequestContext, input: HeadObject
         object_lock_mode: lock_mode,
         object_lock_retain_until_date: lock_until,
         object_lock_legal_hold_status: legal_hold,
+        expiration: crate::settings::expiration_of(s3, &input.bucket, &input.key, &v.version_id),
         ..Default::default()
     };
     if matches!(f.span, Span::Partial { .. }) {
