@@ -198,6 +198,19 @@ def test_lifecycle_round_trip_default_minimum_size_and_delete(s3, bucket):
     assert code(e) == "NoSuchLifecycleConfiguration"
 
 
+def test_objects_a_rule_will_expire_say_when(s3, bucket):
+    put_lifecycle(s3, bucket, {"ID": "logs", "Filter": {"Prefix": "logs/"}, "Status": "Enabled", "Expiration": {"Days": 30}})
+    put = s3.put_object(Bucket=bucket, Key="logs/a", Body=b"x")
+    written = s3.head_object(Bucket=bucket, Key="logs/a")["LastModified"]
+    # 30 days on, rounded up to the next midnight UTC.
+    due = (written + datetime.timedelta(days=31)).replace(hour=0, minute=0, second=0, microsecond=0)
+    expected = f'expiry-date="{due.strftime("%a, %d %b %Y %H:%M:%S GMT")}", rule-id="logs"'
+    assert put["Expiration"] == expected
+    assert s3.head_object(Bucket=bucket, Key="logs/a")["Expiration"] == expected
+    assert s3.get_object(Bucket=bucket, Key="logs/a")["Expiration"] == expected
+    assert "Expiration" not in s3.put_object(Bucket=bucket, Key="data/b", Body=b"x")
+
+
 def test_lifecycle_rules_without_an_id_get_one(s3, bucket):
     put_lifecycle(s3, bucket, {"Filter": {"Prefix": ""}, "Status": "Enabled", "Expiration": {"Days": 1}})
     rule_id = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]["ID"]

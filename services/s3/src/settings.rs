@@ -263,6 +263,18 @@ pub(crate) async fn get_bucket_lifecycle_configuration(
     .map_err(Into::into)
 }
 
+/// `x-amz-expiration` for a stored version as PutObject, GetObject and
+/// HeadObject answer it: when a lifecycle rule will expire it (current
+/// versions only), and which rule.
+pub(crate) fn expiration_of(s3: &S3, bucket: &str, key: &str, version_id: &str) -> Option<String> {
+    let buckets = s3.store.lock();
+    let b = buckets.get(bucket)?;
+    if b.current(key)?.version_id != version_id {
+        return None;
+    }
+    lifecycle::expiration_header(b, key, b.current(key)?)
+}
+
 fn no_such_lifecycle_configuration() -> ServiceError {
     ServiceError::new("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist")
 }

@@ -173,6 +173,7 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
         ssekms_key_id: encryption.kms_key_id.clone(),
         ssekms_encryption_context: input.ssekms_encryption_context.clone().filter(|_| encryption.kms_key_id.is_some()),
         bucket_key_enabled: encryption.bucket_key_enabled,
+        expiration: crate::settings::expiration_of(s3, &input.bucket, &input.key, &version_id),
         ..Default::default()
     })
 }

@@ -287,9 +287,39 @@ impl Selector {
 
 /// Whether `days` lifecycle days after `since` have passed, counted to the next day boundary.
 fn due(since: Timestamp, days: i32, now: Timestamp, day: i64) -> bool {
+    now >= due_at(since, days, day)
+}
+
+/// When `days` lifecycle days after `since` fall due (the next day boundary).
+fn due_at(since: Timestamp, days: i32, day: i64) -> Timestamp {
     let reached = since.secs + days as i64 * day;
-    let boundary = reached.div_euclid(day) * day + if reached.rem_euclid(day) == 0 && since.nanos == 0 { 0 } else { day };
-    now.secs >= boundary
+    let extra = if reached.rem_euclid(day) == 0 && since.nanos == 0 { 0 } else { day };
+    Timestamp::from_secs(reached.div_euclid(day) * day + extra)
+}
+
+/// What S3 answers as `x-amz-expiration` for an object version written or
+/// read now: `expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="…"` for
+/// the earliest-expiring enabled rule that selects it, if any.
+pub(crate) fn expiration_header(b: &Bucket, key: &str, v: &Version) -> Option<String> {
+    let conf = b.config.lifecycle.as_ref()?;
+    let day = day_seconds();
+    let mut earliest: Option<(Timestamp, &str)> = None;
+    for rule in conf.rules.iter().filter(|r| r.status == ExpirationStatus::Enabled) {
+        let Some(e) = &rule.expiration else { continue };
+        if v.delete_marker || !Selector::of(rule).selects(key, v) {
+            continue;
+        }
+        let at = match (e.days, &e.date) {
+            (Some(d), _) => due_at(v.last_modified, d, day),
+            (None, Some(date)) => *date,
+            _ => continue,
+        };
+        if earliest.is_none_or(|(t, _)| at < t) {
+            earliest = Some((at, rule.id.as_deref().unwrap_or_default()));
+        }
+    }
+    let (at, id) = earliest?;
+    Some(format!("expiry-date=\"{}\", rule-id=\"{id}\"", simfra_protocols::timefmt::format_http_date(at)))
 }
 
 fn locked(v: &Version, now: Timestamp) -> bool {
@@ -571,6 +601,21 @@ mod tests {
         b.push_version("free", object(NULL_VERSION, 0));
         assert_eq!(run(&mut b, &expire_after_one_day(), 100), vec!["LifecycleExpiration:Delete"]);
         assert!(b.objects.contains_key("held") && !b.objects.contains_key("free"));
+    }
+
+    #[test]
+    fn expiration_header_names_the_earliest_rule() {
+        let mut b = Bucket::new("b", "111122223333", "us-east-1");
+        let v = object(NULL_VERSION, 10 * 3600);
+        assert_eq!(expiration_header(&b, "k", &v), None);
+        let rule = |id: &str, days| LifecycleRule {
+            id: Some(id.into()),
+            expiration: Some(LifecycleExpiration { days: Some(days), ..Default::default() }),
+            ..expire_after_one_day()
+        };
+        b.config.lifecycle = Some(BucketLifecycleConfiguration { rules: vec![rule("late", 30), rule("soon", 2)] });
+        // Written 10:00 on 1 January 1970: two days on is the 3rd, due at midnight starting the 4th.
+        assert_eq!(expiration_header(&b, "k", &v).as_deref(), Some("expiry-date=\"Sun, 04 Jan 1970 00:00:00 GMT\", rule-id=\"soon\""));
     }
 
     #[test]
