@@ -65,8 +65,10 @@ fn check_filters(fc: &Option<FilterCriteria>) -> Result<(), ServiceError> {
     Ok(())
 }
 
-fn check_batching(kind: &str, batch: i32, window: i32) -> Result<(), ServiceError> {
-    let max = if kind == "sqs" { 10_000 } else { 10_000 };
+fn check_batching(source: &str, batch: i32, window: i32) -> Result<(), ServiceError> {
+    let kind = source_kind(source);
+    // FIFO queues take batches of up to 10; every other source up to 10,000.
+    let max = if kind == "sqs" && source.ends_with(".fifo") { 10 } else { 10_000 };
     if !(1..=max).contains(&batch) {
         return Err(errors::invalid(format!("BatchSize must be between 1 and {max}.")));
     }
@@ -101,7 +103,7 @@ pub fn create(ctx: &RequestContext, input: CreateEventSourceMappingRequest) -> R
     }
     let batch = input.batch_size.unwrap_or(if kind == "sqs" { 10 } else { 100 });
     let window = input.maximum_batching_window_in_seconds.unwrap_or(0);
-    check_batching(&kind, batch, window)?;
+    check_batching(&source, batch, window)?;
     check_filters(&input.filter_criteria)?;
     let function_arn = f.qualified_arn();
     let mut all = lock();
@@ -194,11 +196,11 @@ pub fn update(ctx: &RequestContext, input: UpdateEventSourceMappingRequest) -> R
     check_filters(&input.filter_criteria)?;
     let mut all = lock();
     let m = all.get_mut(&input.uuid).filter(|m| m.region == ctx.region && ctx.may_reach(&m.account)).ok_or_else(not_found)?;
-    let kind = source_kind(m.config.event_source_arn.as_deref().unwrap_or("")).to_string();
+    let source = m.config.event_source_arn.clone().unwrap_or_default();
     let c = &mut m.config;
     let batch = input.batch_size.or(c.batch_size).unwrap_or(10);
     let window = input.maximum_batching_window_in_seconds.or(c.maximum_batching_window_in_seconds).unwrap_or(0);
-    check_batching(&kind, batch, window)?;
+    check_batching(&source, batch, window)?;
     c.batch_size = Some(batch);
     c.maximum_batching_window_in_seconds = Some(window);
     if let Some(f) = new_function {

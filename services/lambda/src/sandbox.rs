@@ -309,7 +309,7 @@ async fn runtime_api(s: Arc<Sandbox>, req: Request<Body>) -> Response<Body> {
     let segments: Vec<&str> = rest.split('/').collect();
     match (&parts.method, segments.as_slice()) {
         (&Method::GET, ["invocation", "next"]) => next(s).await,
-        (&Method::POST, ["invocation", id, "response"]) => finish(&s, id, |_| {
+        (&Method::POST, ["invocation", id, "response"]) => finish(&s, id, || {
             if body.len() > MAX_RESPONSE {
                 Outcome::FunctionError {
                     error_type: "Function.ResponseSizeTooLarge".into(),
@@ -323,7 +323,7 @@ async fn runtime_api(s: Arc<Sandbox>, req: Request<Body>) -> Response<Body> {
         }),
         (&Method::POST, ["invocation", id, "error"]) => {
             let error_type = header(&parts.headers, "lambda-runtime-function-error-type").unwrap_or_else(|| "Unhandled".into());
-            finish(&s, id, |_| Outcome::FunctionError { error_type, payload: Bytes::from(body.to_vec()) })
+            finish(&s, id, || Outcome::FunctionError { error_type, payload: Bytes::from(body.to_vec()) })
         }
         (&Method::POST, ["init", "error"]) => {
             let error_type = header(&parts.headers, "lambda-runtime-function-error-type").unwrap_or_else(|| "Runtime.Unknown".into());
@@ -359,11 +359,12 @@ async fn next(s: Arc<Sandbox>) -> Response<Body> {
     resp.body(Body::from(inv.payload.to_vec())).unwrap_or_default()
 }
 
-fn finish(s: &Sandbox, id: &str, outcome: impl FnOnce(()) -> Outcome) -> Response<Body> {
+/// Completes the current invocation if `id` names it (the outcome is made only then).
+fn finish(s: &Sandbox, id: &str, outcome: impl FnOnce() -> Outcome) -> Response<Body> {
     let mut current = lock(&s.current);
     match current.take() {
         Some((rid, reply)) if rid == id => {
-            let o = outcome(());
+            let o = outcome();
             let too_large = matches!(&o, Outcome::FunctionError { error_type, .. } if error_type == "Function.ResponseSizeTooLarge");
             let _ = reply.send(o);
             if too_large {
