@@ -322,6 +322,36 @@ def test_list_multipart_uploads_with_markers_and_prefixes(s3, bucket):
     assert [u["Key"] for u in s3.list_multipart_uploads(Bucket=bucket, Prefix="a/")["Uploads"]] == ["a/1", "a/2"]
 
 
+def test_sse_c_uploads_need_the_key_on_every_part(s3, bucket):
+    key = os.urandom(32)
+    sse = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="secret", **sse)["UploadId"]
+    with pytest.raises(ClientError) as e:
+        s3.upload_part(Bucket=bucket, Key="secret", UploadId=uid, PartNumber=1, Body=b"x")
+    assert (code(e), status(e)) == ("InvalidRequest", 400)
+    with pytest.raises(ClientError) as e:
+        s3.upload_part(Bucket=bucket, Key="secret", UploadId=uid, PartNumber=1, Body=b"x", SSECustomerAlgorithm="AES256", SSECustomerKey=os.urandom(32))
+    assert (code(e), status(e)) == ("InvalidRequest", 400)
+    part = s3.upload_part(Bucket=bucket, Key="secret", UploadId=uid, PartNumber=1, Body=b"classified", **sse)
+    assert part["SSECustomerKeyMD5"] == b64(hashlib.md5(key).digest())
+    s3.complete_multipart_upload(Bucket=bucket, Key="secret", UploadId=uid, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]}, **sse)
+    assert s3.get_object(Bucket=bucket, Key="secret", **sse)["Body"].read() == b"classified"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="secret")
+    assert (code(e), status(e)) == ("InvalidRequest", 400)
+
+
+def test_upload_listing_url_encodes_keys_when_asked(s3, bucket):
+    name = "dir/with space+plus/ü"
+    s3.create_multipart_upload(Bucket=bucket, Key=name)
+    # botocore leaves this listing's keys encoded (it decodes ListObjects' only).
+    out = s3.list_multipart_uploads(Bucket=bucket, EncodingType="url")
+    assert [u["Key"] for u in out["Uploads"]] == ["dir/with+space%2Bplus/%C3%BC"]
+    assert out["EncodingType"] == "url"
+    raw = s3.list_multipart_uploads(Bucket=bucket)
+    assert [u["Key"] for u in raw["Uploads"]] == [name]
+
+
 def test_list_parts_pages(s3, bucket):
     uid, _ = upload(s3, bucket, "pages", [b"1", b"2", b"3"])
     page = s3.list_parts(Bucket=bucket, Key="pages", UploadId=uid, MaxParts=2)
