@@ -28,9 +28,9 @@ fn aws_image(runtime: &str) -> Option<String> {
     } else if let Some(v) = runtime.strip_prefix("nodejs") {
         ("nodejs", v.trim_end_matches(".x").to_string())
     } else if let Some(v) = runtime.strip_prefix("provided") {
-        ("provided", v.trim_start_matches('.').to_string()).clone()
+        ("provided", v.trim_start_matches('.').to_string())
     } else if let Some(v) = runtime.strip_prefix("java") {
-        ("java", v.trim_end_matches(".al2").to_string())
+        ("java", v.to_string())
     } else if let Some(v) = runtime.strip_prefix("ruby") {
         ("ruby", v.to_string())
     } else if let Some(v) = runtime.strip_prefix("dotnet") {
@@ -158,4 +158,24 @@ pub fn container_spec(
         exposed_tcp_ports: Vec::new(),
         health_timeout: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn aws_base_image_names() {
+        let cases = [
+            ("python3.11", "python:3.11"),
+            ("nodejs18.x", "nodejs:18"),
+            ("provided.al2023", "provided:al2023"),
+            ("java8.al2", "java:8.al2"),
+            ("java21", "java:21"),
+            ("ruby3.3", "ruby:3.3"),
+            ("dotnet8", "dotnet:8"),
+        ];
+        for (runtime, image) in cases {
+            assert_eq!(super::aws_image(runtime).as_deref(), Some(image), "{runtime}");
+        }
+        assert_eq!(super::env_key("nodejs18.x"), "SIMFRA_LAMBDA_IMAGE_NODEJS18_X");
+    }
 }
