@@ -395,3 +395,12 @@ def test_log_lines_as_aws_runtimes_write_them(lam, role):
     log = base64.b64decode(r["LogResult"]).decode()
     assert "[WARNING]\t" in log and f"\t{request_id}\tcareful" in log, log
     assert "not shown" not in log
+
+
+def test_nodejs_es_module_handler(lam, role):
+    name = create(lam, role, "nodejs18.x", "index.handler", {"index.mjs": "export const handler = async (event) => ({ esm: true, got: event.v });\n"})
+    r, body = invoke(lam, name, {"v": 3})
+    assert "FunctionError" not in r and body == {"esm": True, "got": 3}
+    missing = create(lam, role, "nodejs18.x", "nope.handler", {"index.js": "exports.handler = async () => 1;\n"})
+    r, body = invoke(lam, missing, {})
+    assert r["FunctionError"] == "Unhandled" and body["errorType"] == "Runtime.ImportModuleError"
