@@ -540,6 +540,7 @@ def test_object_owners_under_each_ownership_setting(s3, theirs, other_account):
         reader = theirs if owner == other else s3
         got = reader.get_object_acl(Bucket=bucket, Key="theirs.txt")
         assert got["Owner"]["ID"] == canonical(owner), (ownership, acl)
+        assert s3.list_objects_v2(Bucket=bucket, FetchOwner=True)["Contents"][0]["Owner"]["ID"] == canonical(owner)
         if owner == ACCOUNT:
             with pytest.raises(ClientError) as e:
                 theirs.get_object_acl(Bucket=bucket, Key="theirs.txt")

@@ -157,7 +157,7 @@ fn wants_restore_status(attrs: &Option<Vec<OptionalObjectAttributes>>) -> bool {
     attrs.as_ref().is_some_and(|a| a.iter().any(|x| matches!(x, OptionalObjectAttributes::RestoreStatus)))
 }
 
-fn object(key: String, v: &Version, owner: bool, restore: bool) -> Object {
+fn object(b: &Bucket, key: String, v: &Version, owner: bool, restore: bool) -> Object {
     let (checksum_algorithm, checksum_type) = checksum_fields(v);
     Object {
         key: Some(key),
@@ -167,7 +167,7 @@ fn object(key: String, v: &Version, owner: bool, restore: bool) -> Object {
         checksum_type,
         size: Some(v.size as i64),
         storage_class: Some(ObjectStorageClass::from(v.storage_class.as_str())),
-        owner: owner.then(|| crate::ids::owner(&v.owner_account)),
+        owner: owner.then(|| crate::ids::owner(&crate::access::object_owner(b, v))),
         restore_status: restore_status(v, restore),
     }
 }
@@ -214,7 +214,7 @@ pub(crate) async fn list_objects(s3: &S3, ctx: &RequestContext, input: ListObjec
             is_truncated: Some(page.truncated),
             marker: Some(enc(&marker)),
             next_marker,
-            contents: (!keys.is_empty()).then(|| keys.iter().map(|(k, v)| object(enc(k), v, true, restore)).collect()),
+            contents: (!keys.is_empty()).then(|| keys.iter().map(|(k, v)| object(b, enc(k), v, true, restore)).collect()),
             name: Some(input.bucket.clone()),
             prefix: Some(enc(&prefix)),
             delimiter: delimiter.as_deref().map(&enc),
@@ -257,7 +257,7 @@ pub(crate) async fn list_objects_v2(s3: &S3, ctx: &RequestContext, input: ListOb
         let (keys, prefixes) = split(&page);
         Ok(ListObjectsV2Output {
             is_truncated: Some(page.truncated),
-            contents: (!keys.is_empty()).then(|| keys.iter().map(|(k, v)| object(enc(k), v, owner, restore)).collect()),
+            contents: (!keys.is_empty()).then(|| keys.iter().map(|(k, v)| object(b, enc(k), v, owner, restore)).collect()),
             name: Some(input.bucket.clone()),
             prefix: Some(enc(&prefix)),
             delimiter: delimiter.as_deref().map(&enc),
@@ -317,7 +317,7 @@ pub(crate) async fn list_object_versions(s3: &S3, ctx: &RequestContext, input: L
                         let is_latest = Some(latest_id == Some(v.version_id.as_str()));
                         if v.delete_marker {
                             markers.push(DeleteMarkerEntry {
-                                owner: Some(crate::ids::owner(&v.owner_account)),
+                                owner: Some(crate::ids::owner(&crate::access::object_owner(b, v))),
                                 key: Some(enc(key)),
                                 version_id: Some(v.version_id.clone()),
                                 is_latest,
@@ -335,7 +335,7 @@ pub(crate) async fn list_object_versions(s3: &S3, ctx: &RequestContext, input: L
                                 version_id: Some(v.version_id.clone()),
                                 is_latest,
                                 last_modified: Some(v.last_modified),
-                                owner: Some(crate::ids::owner(&v.owner_account)),
+                                owner: Some(crate::ids::owner(&crate::access::object_owner(b, v))),
                                 restore_status: restore_status(v, restore),
                             });
                         }
