@@ -721,6 +721,11 @@ def test_website_endpoint_serves_documents(s3, simfra_endpoint):
     assert (st, h["location"]) == (302, "/docs/")
     st, h, body = raw(simfra_endpoint, "HEAD", "/a.css", host=host)
     assert (st, h["content-length"], body) == (200, "6", b"")
+    # Cached copies are revalidated.
+    st, _, body = raw(simfra_endpoint, "GET", "/a.css", {"If-None-Match": h["etag"]}, host=host)
+    assert (st, body) == (304, b"")
+    st, _, body = raw(simfra_endpoint, "GET", "/a.css", {"If-Match": '"0123"'}, host=host)
+    assert st == 412 and b"PreconditionFailed" in body
     # Missing keys: 403 unless anonymous callers may list the bucket; without an error document, S3's HTML page.
     st, h, body = raw(simfra_endpoint, "GET", "/nope.html", host=host)
     assert st == 403 and b"<li>Code: AccessDenied</li>" in body and h["content-type"].startswith("text/html")

@@ -97,6 +97,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        412 => "Precondition Failed",
         _ => "Error",
     }
 }
@@ -313,7 +314,28 @@ fn answer(bucket: &str, region: &str, req: &HttpRequest, request_id: &str, host_
                 if let Some(location) = &v.headers.website_redirect_location {
                     return redirect(301, location);
                 }
-                return respond(object_response(&v, 200, head));
+                // Browsers revalidate what they cached.
+                let date = |name: &str| req.header(name).and_then(simfra_protocols::timefmt::parse_http_date);
+                let condition = crate::objects::common::evaluate(
+                    &v,
+                    req.header("if-match"),
+                    req.header("if-none-match"),
+                    date("if-modified-since"),
+                    date("if-unmodified-since"),
+                );
+                match condition {
+                    crate::objects::common::Precondition::Proceed => return respond(object_response(&v, 200, head)),
+                    crate::objects::common::Precondition::NotModified => {
+                        let mut r = HttpResponse::new(304);
+                        r.set_header("ETag", v.etag.clone());
+                        r.set_header("Last-Modified", simfra_protocols::timefmt::format_http_date(v.last_modified));
+                        return r;
+                    }
+                    crate::objects::common::Precondition::Failed(c) => {
+                        let f = Failure::new(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold").with("Condition", c);
+                        return respond(page(&f, None, &ids));
+                    }
+                }
             }
             Found::Folder => return redirect(302, &format!("/{key}/")),
             // Without permission to list the bucket, a missing key is not told apart from a forbidden one.
