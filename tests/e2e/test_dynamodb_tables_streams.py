@@ -3,14 +3,13 @@ CLI: UpdateTable (online GSI create with backfill and delete, billing mode,
 deletion protection, table class), tags, ListTables pagination, TTL with
 its background deletion, and stream records for every kind of write."""
 
+import functools
 import json
-import os
-import subprocess
 import time
 
 import pytest
 
-from conftest import unique
+from conftest import aws_cli, unique
 
 
 @pytest.fixture(scope="module")
@@ -203,19 +202,7 @@ def test_ttl_deletes_expired_items_with_a_service_stream_record(ddb, streams):
 
 def test_aws_cli_conditional_write_and_query(simfra_endpoint, ddb):
     name = unique("cli")
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    aws = os.path.join(os.path.dirname(os.path.dirname(__file__)), ".venv", "bin", "aws")
-
-    def cli(*args, check=True):
-        p = subprocess.run([aws, "--endpoint-url", simfra_endpoint, "--output", "json", "dynamodb", *args], env=env, capture_output=True, text=True)
-        if check:
-            assert p.returncode == 0, p.stderr
-        return p
+    cli = functools.partial(aws_cli, simfra_endpoint, "dynamodb")
 
     cli(
         "create-table", "--table-name", name,
@@ -227,14 +214,14 @@ def test_aws_cli_conditional_write_and_query(simfra_endpoint, ddb):
     cli("put-item", "--table-name", name, "--item", json.dumps({"pk": {"S": "u#1"}, "sk": {"S": "profile"}, "n": {"N": "1"}}),
         "--condition-expression", "attribute_not_exists(pk)")
     failed = cli("put-item", "--table-name", name, "--item", json.dumps({"pk": {"S": "u#1"}, "sk": {"S": "profile"}}),
-                 "--condition-expression", "attribute_not_exists(pk)", check=False)
-    assert failed.returncode != 0 and "ConditionalCheckFailedException" in failed.stderr
-    out = json.loads(cli("update-item", "--table-name", name, "--key", json.dumps({"pk": {"S": "u#1"}, "sk": {"S": "profile"}}),
-                         "--update-expression", "ADD n :one", "--expression-attribute-values", json.dumps({":one": {"N": "4"}}),
-                         "--return-values", "UPDATED_NEW").stdout)
+                 "--condition-expression", "attribute_not_exists(pk)", ok=False)
+    assert "ConditionalCheckFailedException" in failed
+    out = cli("update-item", "--table-name", name, "--key", json.dumps({"pk": {"S": "u#1"}, "sk": {"S": "profile"}}),
+              "--update-expression", "ADD n :one", "--expression-attribute-values", json.dumps({":one": {"N": "4"}}),
+              "--return-values", "UPDATED_NEW")
     assert out["Attributes"] == {"n": {"N": "5"}}
-    q = json.loads(cli("query", "--table-name", name, "--key-condition-expression", "pk = :p AND begins_with(sk, :s)",
-                       "--expression-attribute-values", json.dumps({":p": {"S": "u#1"}, ":s": {"S": "pro"}})).stdout)
+    q = cli("query", "--table-name", name, "--key-condition-expression", "pk = :p AND begins_with(sk, :s)",
+            "--expression-attribute-values", json.dumps({":p": {"S": "u#1"}, ":s": {"S": "pro"}}))
     assert q["Count"] == 1 and q["Items"][0]["n"] == {"N": "5"}
 
 

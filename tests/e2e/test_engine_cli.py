@@ -4,29 +4,9 @@ untag it, delete it, and find it gone. These services are served by the
 resource engine (runtime/resources), so this is the engine as a real
 client sees it, in each service's own protocol and CLI syntax."""
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from conftest import ACCESS_KEY, SECRET_KEY
-
-AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
-
-
-def cli(endpoint, *args, ok=True):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
-    env.pop("AWS_PROFILE", None)
-    p = subprocess.run([AWS, "--endpoint-url", endpoint, "--output", "json", *args], env=env, capture_output=True, text=True, timeout=60)
-    if ok:
-        assert p.returncode == 0, f"aws {' '.join(args)} failed: {p.stderr}"
-        return json.loads(p.stdout) if p.stdout.strip() else {}
-    assert p.returncode != 0, f"aws {' '.join(args)} unexpectedly succeeded: {p.stdout}"
-    return p.stderr
+from conftest import aws_cli
 
 
 def dig(doc, path):
@@ -171,27 +151,27 @@ def fill(args, values):
 @pytest.mark.parametrize("service", sorted(CASES))
 def test_terraform_style_lifecycle(simfra_endpoint, service):
     case = CASES[service]
-    created = cli(simfra_endpoint, *case["create"])
+    created = aws_cli(simfra_endpoint, *case["create"])
     values = {"id": dig(created, case["id"]) if case.get("id") else case.get("name", "")}
     if case.get("arn"):
         values["arn"] = dig(created, case["arn"])
     elif case.get("arn_template"):
         values["arn"] = case["arn_template"]
-    read = cli(simfra_endpoint, *fill(case["read"], values))
+    read = aws_cli(simfra_endpoint, *fill(case["read"], values))
     if case.get("arn_from_read"):
         values["arn"] = dig(read, case["arn_from_read"])
     for path, want in case["expect"].items():
         want = want.format(**values) if isinstance(want, str) and "{" in want and not want.startswith("service(") else want
         assert dig(read, path) == want, f"{service}: {path} read back as {dig(read, path)!r}, created with {want!r}"
     # A second read answers the same attributes (state, not echo).
-    assert cli(simfra_endpoint, *fill(case["read"], values)) == read
+    assert aws_cli(simfra_endpoint, *fill(case["read"], values)) == read
 
     list_cmd, tags_path = case["tags"]
-    cli(simfra_endpoint, *fill(case["tag"], values))
-    assert tag_map(cli(simfra_endpoint, *fill(list_cmd, values)), tags_path).get("team") == "blue"
-    cli(simfra_endpoint, *fill(case["untag"], values))
-    assert "team" not in tag_map(cli(simfra_endpoint, *fill(list_cmd, values)), tags_path)
+    aws_cli(simfra_endpoint, *fill(case["tag"], values))
+    assert tag_map(aws_cli(simfra_endpoint, *fill(list_cmd, values)), tags_path).get("team") == "blue"
+    aws_cli(simfra_endpoint, *fill(case["untag"], values))
+    assert "team" not in tag_map(aws_cli(simfra_endpoint, *fill(list_cmd, values)), tags_path)
 
-    cli(simfra_endpoint, *fill(case["delete"], values))
-    err = cli(simfra_endpoint, *fill(case["read"], values), ok=False)
+    aws_cli(simfra_endpoint, *fill(case["delete"], values))
+    err = aws_cli(simfra_endpoint, *fill(case["read"], values), ok=False)
     assert case["gone"] in err, f"{service}: read after delete said {err!r}"

@@ -8,19 +8,14 @@ import base64
 import filecmp
 import hashlib
 import os
-import shutil
-import subprocess
-import sys
 import zlib
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCESS_KEY, SECRET_KEY, code, unique
+from conftest import aws_cli, code, unique
 
 MIB = 1 << 20
-AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
 
 
 def status(exc):
@@ -367,22 +362,14 @@ def test_list_parts_pages(s3, bucket):
 # ---------------------------------------------------------------- the AWS CLI
 
 
-def cli(endpoint, *args):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
-    env.pop("AWS_PROFILE", None)
-    p = subprocess.run([AWS, "--endpoint-url", endpoint, *args], env=env, capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, f"aws {' '.join(args)} failed: {p.stderr[-2000:]}"
-    return p.stdout
-
-
 def test_cli_cp_of_a_multipart_sized_file(simfra_endpoint, s3, bucket, tmp_path):
     src, back = tmp_path / "20mib.bin", tmp_path / "back.bin"
     src.write_bytes(os.urandom(20 * MIB))
-    cli(simfra_endpoint, "s3", "cp", str(src), f"s3://{bucket}/20mib.bin")
+    aws_cli(simfra_endpoint, "s3", "cp", str(src), f"s3://{bucket}/20mib.bin", json_output=False)
     head = s3.head_object(Bucket=bucket, Key="20mib.bin")
     assert head["ContentLength"] == 20 * MIB
     assert head["ETag"].endswith('-3"'), head["ETag"]  # the CLI's 8 MiB parts
-    cli(simfra_endpoint, "s3", "cp", f"s3://{bucket}/20mib.bin", str(back))
+    aws_cli(simfra_endpoint, "s3", "cp", f"s3://{bucket}/20mib.bin", str(back), json_output=False)
     assert filecmp.cmp(src, back, shallow=False)
 
 
@@ -392,10 +379,10 @@ def test_cli_sync_of_a_tree(simfra_endpoint, s3, bucket, tmp_path):
     for name, data in files.items():
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_bytes(data)
-    cli(simfra_endpoint, "s3", "sync", str(tree), f"s3://{bucket}/tree")
+    aws_cli(simfra_endpoint, "s3", "sync", str(tree), f"s3://{bucket}/tree", json_output=False)
     assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="tree/")["Contents"]) == sorted(f"tree/{n}" for n in files)
     # A second sync has nothing to do.
-    assert cli(simfra_endpoint, "s3", "sync", str(tree), f"s3://{bucket}/tree").strip() == ""
-    cli(simfra_endpoint, "s3", "sync", f"s3://{bucket}/tree", str(back))
+    assert aws_cli(simfra_endpoint, "s3", "sync", str(tree), f"s3://{bucket}/tree", json_output=False).strip() == ""
+    aws_cli(simfra_endpoint, "s3", "sync", f"s3://{bucket}/tree", str(back), json_output=False)
     for name, data in files.items():
         assert (back / name).read_bytes() == data, name

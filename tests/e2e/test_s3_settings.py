@@ -8,9 +8,7 @@ configurations — with S3's error codes, statuses and messages."""
 import datetime
 import json
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,7 +17,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCESS_KEY, ACCOUNT, HEALTH_TIMEOUT_S, REGION, ROOT, SECRET_KEY, client_config, code, free_port, get_json, message, server_env, unique
+from conftest import ACCESS_KEY, ACCOUNT, AWS_CLI, HEALTH_TIMEOUT_S, REGION, ROOT, SECRET_KEY, aws_cli, client_config, code, free_port, get_json, message, server_env, unique
 
 
 def status(exc):
@@ -663,36 +661,22 @@ def test_analytics_and_intelligent_tiering_configurations(s3, bucket):
 
 # ------------------------------------------------------------------ AWS CLI
 
-AWS = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
-
-
-def cli(endpoint, *args, ok=True):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_DEFAULT_REGION=REGION, AWS_PAGER="")
-    env.pop("AWS_PROFILE", None)
-    p = subprocess.run([AWS, "--endpoint-url", endpoint, "--output", "json", *args], env=env, capture_output=True, text=True, timeout=60)
-    if ok:
-        assert p.returncode == 0, f"aws {' '.join(args)} failed: {p.stderr}"
-        return json.loads(p.stdout) if p.stdout.strip() else {}
-    assert p.returncode != 0, f"aws {' '.join(args)} unexpectedly succeeded: {p.stdout}"
-    return p.stderr
-
-
-@pytest.mark.skipif(AWS is None, reason="needs the AWS CLI")
+@pytest.mark.skipif(AWS_CLI is None, reason="needs the AWS CLI")
 def test_settings_through_the_aws_cli(s3, bucket):
     ep = s3.meta.endpoint_url
-    cli(ep, "s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=env,Value=dev}]")
-    assert cli(ep, "s3api", "get-bucket-tagging", "--bucket", bucket)["TagSet"] == [{"Key": "env", "Value": "dev"}]
-    err = cli(ep, "s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=k,Value=1},{Key=k,Value=2}]", ok=False)
+    aws_cli(ep, "s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=env,Value=dev}]")
+    assert aws_cli(ep, "s3api", "get-bucket-tagging", "--bucket", bucket)["TagSet"] == [{"Key": "env", "Value": "dev"}]
+    err = aws_cli(ep, "s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=k,Value=1},{Key=k,Value=2}]", ok=False)
     assert "(InvalidTag)" in err and "Cannot provide multiple Tags with the same key" in err
     rules = {"Rules": [{"ID": "tmp", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled", "Expiration": {"Days": 7}}]}
-    cli(ep, "s3api", "put-bucket-lifecycle-configuration", "--bucket", bucket, "--lifecycle-configuration", json.dumps(rules))
-    assert cli(ep, "s3api", "get-bucket-lifecycle-configuration", "--bucket", bucket)["Rules"] == rules["Rules"]
-    enc = cli(ep, "s3api", "get-bucket-encryption", "--bucket", bucket)
+    aws_cli(ep, "s3api", "put-bucket-lifecycle-configuration", "--bucket", bucket, "--lifecycle-configuration", json.dumps(rules))
+    assert aws_cli(ep, "s3api", "get-bucket-lifecycle-configuration", "--bucket", bucket)["Rules"] == rules["Rules"]
+    enc = aws_cli(ep, "s3api", "get-bucket-encryption", "--bucket", bucket)
     assert enc["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
-    cli(ep, "s3api", "put-bucket-request-payment", "--bucket", bucket, "--request-payment-configuration", "Payer=Requester")
-    assert cli(ep, "s3api", "get-bucket-request-payment", "--bucket", bucket)["Payer"] == "Requester"
-    cli(ep, "s3api", "put-bucket-accelerate-configuration", "--bucket", bucket, "--accelerate-configuration", "Status=Enabled")
-    assert cli(ep, "s3api", "get-bucket-accelerate-configuration", "--bucket", bucket)["Status"] == "Enabled"
-    assert cli(ep, "s3api", "get-bucket-notification-configuration", "--bucket", bucket) == {}
-    err = cli(ep, "s3api", "get-bucket-replication", "--bucket", bucket, ok=False)
+    aws_cli(ep, "s3api", "put-bucket-request-payment", "--bucket", bucket, "--request-payment-configuration", "Payer=Requester")
+    assert aws_cli(ep, "s3api", "get-bucket-request-payment", "--bucket", bucket)["Payer"] == "Requester"
+    aws_cli(ep, "s3api", "put-bucket-accelerate-configuration", "--bucket", bucket, "--accelerate-configuration", "Status=Enabled")
+    assert aws_cli(ep, "s3api", "get-bucket-accelerate-configuration", "--bucket", bucket)["Status"] == "Enabled"
+    assert aws_cli(ep, "s3api", "get-bucket-notification-configuration", "--bucket", bucket) == {}
+    err = aws_cli(ep, "s3api", "get-bucket-replication", "--bucket", bucket, ok=False)
     assert "(ReplicationConfigurationNotFoundError)" in err
