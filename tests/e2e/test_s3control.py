@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, REGION, admin_api, client_config, code, message, unique
+from conftest import ACCOUNT, REGION, client_config, code, message, unique
 
 
 def status(exc):
@@ -26,14 +26,6 @@ def control(make_client):
 @pytest.fixture(scope="module")
 def s3(make_client):
     return make_client("s3")
-
-
-@pytest.fixture(scope="module")
-def other_account(simfra_endpoint):
-    status_code, body = admin_api(simfra_endpoint, "POST", "/_simfra/accounts", {"Name": unique("s3control")})
-    assert status_code in (200, 201), body
-    yield body
-    admin_api(simfra_endpoint, "DELETE", f"/_simfra/accounts/{body['AccountId']}")
 
 
 @pytest.fixture
