@@ -174,158 +174,109 @@ fn span_len(span: &Span, size: u64) -> u64 {
     }
 }
 
-pub(crate) async fn get_object(s3: &S3, ctx: &RequestContext, input: GetObjectRequest) -> Result<GetObjectOutput, GetObjectError> {
-    let overrides = input.response_cache_control.is_some()
-        || input.response_content_disposition.is_some()
-        || input.response_content_encoding.is_some()
-        || input.response_content_language.is_some()
-        || input.response_content_type.is_some()
-        || input.response_expires.is_some();
-    check_overrides(ctx, overrides)?;
-    let sse_customer = customer_key(input.sse_customer_algorithm.as_ref(), input.sse_customer_key.as_ref(), input.sse_customer_key_md5.as_ref())?;
-    let r = ReadRequest {
-        bucket: &input.bucket,
-        key: &input.key,
-        method: "GET",
-        version_id: input.version_id.as_ref(),
-        if_match: input.if_match.as_ref(),
-        if_none_match: input.if_none_match.as_ref(),
-        if_modified_since: input.if_modified_since,
-        if_unmodified_since: input.if_unmodified_since,
-        range: input.range.as_ref(),
-        part_number: input.part_number,
-        sse_customer,
-        checksum_mode: input.checksum_mode.as_ref().is_some_and(|m| m.as_str() == "ENABLED"),
-        expected_owner: input.expected_bucket_owner.as_ref(),
-    };
-    let f = find(s3, ctx, &r)?;
+/// GetObject and HeadObject take the same members and answer the same
+/// headers, but as distinct generated types (`GetObjectRequest` and
+/// `HeadObjectRequest`, `GetObjectOutput` and `HeadObjectOutput`) with no
+/// trait in common. This writes the read once for both — the checks, `find`,
+/// every header, the 206 of a partial read — so a header added here reaches
+/// both operations. `$found` names the read that passed, for the members only
+/// one operation answers (`$extra`: GetObject's body).
+macro_rules! read_object {
+    ($s3:expr, $ctx:expr, $input:ident, $method:literal, |$found:ident| $Out:ident { $($extra:tt)* }) => {{
+        let overrides = $input.response_cache_control.is_some()
+            || $input.response_content_disposition.is_some()
+            || $input.response_content_encoding.is_some()
+            || $input.response_content_language.is_some()
+            || $input.response_content_type.is_some()
+            || $input.response_expires.is_some();
+        check_overrides($ctx, overrides)?;
+        let sse_customer =
+            customer_key($input.sse_customer_algorithm.as_ref(), $input.sse_customer_key.as_ref(), $input.sse_customer_key_md5.as_ref())?;
+        let r = ReadRequest {
+            bucket: &$input.bucket,
+            key: &$input.key,
+            method: $method,
+            version_id: $input.version_id.as_ref(),
+            if_match: $input.if_match.as_ref(),
+            if_none_match: $input.if_none_match.as_ref(),
+            if_modified_since: $input.if_modified_since,
+            if_unmodified_since: $input.if_unmodified_since,
+            range: $input.range.as_ref(),
+            part_number: $input.part_number,
+            sse_customer,
+            checksum_mode: $input.checksum_mode.as_ref().is_some_and(|m| m.as_str() == "ENABLED"),
+            expected_owner: $input.expected_bucket_owner.as_ref(),
+        };
+        let $found = find($s3, $ctx, &r)?;
+        let f = &$found;
+        let v = &f.version;
+        let sums = ChecksumFields::of(f.checksum.as_ref());
+        let (lock_mode, lock_until, legal_hold) = lock_headers(v);
+        let h = &v.headers;
+        let out = $Out {
+            $($extra)*
+            accept_ranges: Some("bytes".into()),
+            restore: restore_header(v),
+            last_modified: Some(v.last_modified),
+            content_length: Some(span_len(&f.span, v.size) as i64),
+            e_tag: Some(v.etag.clone()),
+            checksum_crc32: sums.crc32,
+            checksum_crc32c: sums.crc32c,
+            checksum_crc64nvme: sums.crc64nvme,
+            checksum_sha1: sums.sha1,
+            checksum_sha256: sums.sha256,
+            checksum_type: f.checksum.as_ref().map(|c| c.kind.clone()),
+            version_id: f.version_shown.clone(),
+            cache_control: $input.response_cache_control.clone().or_else(|| h.cache_control.clone()),
+            content_disposition: $input.response_content_disposition.clone().or_else(|| h.content_disposition.clone()),
+            content_encoding: $input.response_content_encoding.clone().or_else(|| h.content_encoding.clone()),
+            content_language: $input.response_content_language.clone().or_else(|| h.content_language.clone()),
+            content_range: content_range(&f.span, v.size),
+            content_type: $input.response_content_type.clone().or_else(|| h.content_type.clone()),
+            expires: $input.response_expires.or_else(|| h.expires.as_deref().and_then(parse_http_date)),
+            website_redirect_location: h.website_redirect_location.clone(),
+            server_side_encryption: v.encryption.algorithm.clone(),
+            metadata: metadata_map(&v.metadata),
+            sse_customer_algorithm: v.encryption.customer_algorithm.clone(),
+            sse_customer_key_md5: v.encryption.customer_key_md5.clone(),
+            ssekms_key_id: v.encryption.kms_key_id.clone(),
+            bucket_key_enabled: v.encryption.bucket_key_enabled,
+            storage_class: (v.storage_class != StorageClass::Standard).then(|| v.storage_class.clone()),
+            parts_count: f.parts_count,
+            tag_count: (!v.tags.is_empty()).then_some(v.tags.len() as i32),
+            object_lock_mode: lock_mode,
+            object_lock_retain_until_date: lock_until,
+            object_lock_legal_hold_status: legal_hold,
+            expiration: crate::settings::expiration_of($s3, &$input.bucket, &$input.key, &v.version_id),
+            ..Default::default()
+        };
+        if matches!(f.span, Span::Partial { .. }) {
+            $ctx.answer_with_status(206);
+        }
+        Ok(out)
+    }};
+}
+
+/// The bytes a GET answers: the span of the version's blob, streamed from disk.
+fn body_of(f: &Found) -> simfra_model::ByteStream {
     let v = &f.version;
     let len = span_len(&f.span, v.size);
     let start = match f.span {
         Span::Whole => 0,
         Span::Partial { start, .. } => start,
     };
-    let body = match &v.blob {
+    match &v.blob {
         Some(blob) if len > 0 => crate::storage::read(blob.clone(), start, len),
         _ => simfra_model::ByteStream::empty(),
-    };
-    let sums = ChecksumFields::of(f.checksum.as_ref());
-    let (lock_mode, lock_until, legal_hold) = lock_headers(v);
-    let h = &v.headers;
-    let out = GetObjectOutput {
-        body: Some(body),
-        accept_ranges: Some("bytes".into()),
-        restore: restore_header(v),
-        last_modified: Some(v.last_modified),
-        content_length: Some(len as i64),
-        e_tag: Some(v.etag.clone()),
-        checksum_crc32: sums.crc32,
-        checksum_crc32c: sums.crc32c,
-        checksum_crc64nvme: sums.crc64nvme,
-        checksum_sha1: sums.sha1,
-        checksum_sha256: sums.sha256,
-        checksum_type: f.checksum.as_ref().map(|c| c.kind.clone()),
-        version_id: f.version_shown.clone(),
-        cache_control: input.response_cache_control.clone().or_else(|| h.cache_control.clone()),
-        content_disposition: input.response_content_disposition.clone().or_else(|| h.content_disposition.clone()),
-        content_encoding: input.response_content_encoding.clone().or_else(|| h.content_encoding.clone()),
-        content_language: input.response_content_language.clone().or_else(|| h.content_language.clone()),
-        content_range: content_range(&f.span, v.size),
-        content_type: input.response_content_type.clone().or_else(|| h.content_type.clone()),
-        expires: input.response_expires.or_else(|| h.expires.as_deref().and_then(parse_http_date)),
-        website_redirect_location: h.website_redirect_location.clone(),
-        server_side_encryption: v.encryption.algorithm.clone(),
-        metadata: metadata_map(&v.metadata),
-        sse_customer_algorithm: v.encryption.customer_algorithm.clone(),
-        sse_customer_key_md5: v.encryption.customer_key_md5.clone(),
-        ssekms_key_id: v.encryption.kms_key_id.clone(),
-        bucket_key_enabled: v.encryption.bucket_key_enabled,
-        storage_class: (v.storage_class != StorageClass::Standard).then(|| v.storage_class.clone()),
-        parts_count: f.parts_count,
-        tag_count: (!v.tags.is_empty()).then_some(v.tags.len() as i32),
-        object_lock_mode: lock_mode,
-        object_lock_retain_until_date: lock_until,
-        object_lock_legal_hold_status: legal_hold,
-        expiration: crate::settings::expiration_of(s3, &input.bucket, &input.key, &v.version_id),
-        ..Default::default()
-    };
-    if matches!(f.span, Span::Partial { .. }) {
-        simfra_model::service::answer_with_status(ctx, 206);
     }
-    Ok(out)
+}
+
+pub(crate) async fn get_object(s3: &S3, ctx: &RequestContext, input: GetObjectRequest) -> Result<GetObjectOutput, GetObjectError> {
+    read_object!(s3, ctx, input, "GET", |found| GetObjectOutput { body: Some(body_of(&found)), })
 }
 
 pub(crate) async fn head_object(s3: &S3, ctx: &RequestContext, input: HeadObjectRequest) -> Result<HeadObjectOutput, HeadObjectError> {
-    let overrides = input.response_cache_control.is_some()
-        || input.response_content_disposition.is_some()
-        || input.response_content_encoding.is_some()
-        || input.response_content_language.is_some()
-        || input.response_content_type.is_some()
-        || input.response_expires.is_some();
-    check_overrides(ctx, overrides)?;
-    let sse_customer = customer_key(input.sse_customer_algorithm.as_ref(), input.sse_customer_key.as_ref(), input.sse_customer_key_md5.as_ref())?;
-    let r = ReadRequest {
-        bucket: &input.bucket,
-        key: &input.key,
-        method: "HEAD",
-        version_id: input.version_id.as_ref(),
-        if_match: input.if_match.as_ref(),
-        if_none_match: input.if_none_match.as_ref(),
-        if_modified_since: input.if_modified_since,
-        if_unmodified_since: input.if_unmodified_since,
-        range: input.range.as_ref(),
-        part_number: input.part_number,
-        sse_customer,
-        checksum_mode: input.checksum_mode.as_ref().is_some_and(|m| m.as_str() == "ENABLED"),
-        expected_owner: input.expected_bucket_owner.as_ref(),
-    };
-    let f = find(s3, ctx, &r)?;
-    let v = &f.version;
-    let len = span_len(&f.span, v.size);
-    let sums = ChecksumFields::of(f.checksum.as_ref());
-    let (lock_mode, lock_until, legal_hold) = lock_headers(v);
-    let h = &v.headers;
-    let out = HeadObjectOutput {
-        accept_ranges: Some("bytes".into()),
-        restore: restore_header(v),
-        archive_status: None,
-        last_modified: Some(v.last_modified),
-        content_length: Some(len as i64),
-        checksum_crc32: sums.crc32,
-        checksum_crc32c: sums.crc32c,
-        checksum_crc64nvme: sums.crc64nvme,
-        checksum_sha1: sums.sha1,
-        checksum_sha256: sums.sha256,
-        checksum_type: f.checksum.as_ref().map(|c| c.kind.clone()),
-        e_tag: Some(v.etag.clone()),
-        version_id: f.version_shown.clone(),
-        cache_control: input.response_cache_control.clone().or_else(|| h.cache_control.clone()),
-        content_disposition: input.response_content_disposition.clone().or_else(|| h.content_disposition.clone()),
-        content_encoding: input.response_content_encoding.clone().or_else(|| h.content_encoding.clone()),
-        content_language: input.response_content_language.clone().or_else(|| h.content_language.clone()),
-        content_type: input.response_content_type.clone().or_else(|| h.content_type.clone()),
-        content_range: content_range(&f.span, v.size),
-        expires: input.response_expires.or_else(|| h.expires.as_deref().and_then(parse_http_date)),
-        website_redirect_location: h.website_redirect_location.clone(),
-        server_side_encryption: v.encryption.algorithm.clone(),
-        metadata: metadata_map(&v.metadata),
-        sse_customer_algorithm: v.encryption.customer_algorithm.clone(),
-        sse_customer_key_md5: v.encryption.customer_key_md5.clone(),
-        ssekms_key_id: v.encryption.kms_key_id.clone(),
-        bucket_key_enabled: v.encryption.bucket_key_enabled,
-        storage_class: (v.storage_class != StorageClass::Standard).then(|| v.storage_class.clone()),
-        parts_count: f.parts_count,
-        tag_count: (!v.tags.is_empty()).then_some(v.tags.len() as i32),
-        object_lock_mode: lock_mode,
-        object_lock_retain_until_date: lock_until,
-        object_lock_legal_hold_status: legal_hold,
-        expiration: crate::settings::expiration_of(s3, &input.bucket, &input.key, &v.version_id),
-        ..Default::default()
-    };
-    if matches!(f.span, Span::Partial { .. }) {
-        simfra_model::service::answer_with_status(ctx, 206);
-    }
-    Ok(out)
+    read_object!(s3, ctx, input, "HEAD", |found| HeadObjectOutput {})
 }
 
 /// `x-amz-restore`: `ongoing-request="true"`, or done with its expiry date.
