@@ -110,41 +110,76 @@ def get_json(url, timeout=10):
         return json.loads(r.read())
 
 
-class Server:
-    """A Simfra process of its own: `endpoint`, `proc`, and its log files."""
+def wait_healthy(endpoint, timeout, alive=lambda: True, interval=0.05):
+    """Whether the server at `endpoint` answers its health check within
+    `timeout` seconds (giving up early once `alive()` is false)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if get_json(endpoint + "/_simfra/health", timeout=1).get("status") == "ok":
+                return True
+        except (OSError, ValueError):
+            pass
+        if not alive() or time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
 
-    def __init__(self, extra_env=None):
+
+def boto_client(endpoint, service, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, session=None, **config):
+    """A boto3 client for the Simfra at `endpoint`, without retries."""
+    return (session or boto3.session.Session()).client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        config=client_config(**config),
+    )
+
+
+class Server:
+    """A Simfra process of a test's own: `endpoint`, `port`, `proc`, its log
+    files and boto3 clients for it. `extra_env` adds server settings; `port`
+    reuses a port (a successor of a stopped server)."""
+
+    def __init__(self, extra_env=None, port=None, start_timeout=HEALTH_TIMEOUT_S):
         binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
         if not Path(binary).is_file():
             pytest.fail(f"no server binary at {binary}: run `cargo build -p simfra` or set SIMFRA_BIN")
-        port = free_port()
+        self.port = port or free_port()
         self.out = tempfile.NamedTemporaryFile(prefix="simfra-e2e-", suffix=".stdout", delete=False)
         self.err = tempfile.NamedTemporaryFile(prefix="simfra-e2e-", suffix=".stderr", delete=False)
-        env = server_env(port)
+        env = server_env(self.port)
         env.update(extra_env or {})
         self.proc = subprocess.Popen([binary], env=env, stdout=self.out, stderr=self.err)
-        self.endpoint = f"http://localhost:{port}"
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while True:
-            try:
-                if get_json(self.endpoint + "/_simfra/health", timeout=1).get("status") == "ok":
-                    break
-            except (OSError, ValueError):
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.proc.kill()
-                self.proc.wait()
-                why = f"exited with {self.proc.returncode}" if self.proc.returncode is not None else "no health answer"
-                stderr = Path(self.err.name).read_text(errors="replace")[-3000:]
-                pytest.fail(f"simfra did not start on port {port} ({why}); stderr:\n{stderr}")
-            time.sleep(0.05)
+        self.endpoint = f"http://localhost:{self.port}"
+        self.session = boto3.session.Session()
+        self.hung = False
+        if not wait_healthy(self.endpoint, start_timeout, alive=lambda: self.proc.poll() is None):
+            exited = self.proc.poll()
+            self.proc.kill()
+            self.proc.wait()
+            why = f"exited with {exited}" if exited is not None else "no health answer"
+            pytest.fail(f"simfra did not start on port {self.port} ({why}); stderr:\n{self.stderr()[-3000:]}")
 
-    def stop(self):
-        """Stops the server; answers its exit code."""
-        self.proc.terminate()
+    def client(self, service, **config):
+        return boto_client(self.endpoint, service, session=self.session, **config)
+
+    def stderr(self):
+        return Path(self.err.name).read_text(errors="replace")
+
+    def stop(self, kill=False, grace=10):
+        """Stops the server (SIGTERM, or SIGKILL with `kill`), killing it if it
+        is still running after `grace` seconds (then `hung` is set); answers
+        its exit code."""
+        if kill:
+            self.proc.kill()
+        else:
+            self.proc.terminate()
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
+            self.hung = True
             self.proc.kill()
             self.proc.wait()
         return self.proc.returncode
@@ -170,14 +205,7 @@ def make_client(simfra_endpoint):
     session = boto3.session.Session()
 
     def make(service, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, **config):
-        return session.client(
-            service,
-            endpoint_url=simfra_endpoint,
-            region_name=region,
-            aws_access_key_id=access_key,
-            aws_secret_access_key=secret_key,
-            config=client_config(**config),
-        )
+        return boto_client(simfra_endpoint, service, access_key, secret_key, region, session=session, **config)
 
     return make
 

@@ -4,17 +4,13 @@ execution roles, and deployment packages built in memory."""
 
 import io
 import json
-import os
 import subprocess
-import tempfile
-import time
 import zipfile
-from pathlib import Path
 
-import boto3
 import pytest
 
-from conftest import ACCESS_KEY, HEALTH_TIMEOUT_S, REGION, ROOT, SECRET_KEY, client_config, free_port, get_json, server_env, unique
+import conftest
+from conftest import HEALTH_TIMEOUT_S, ROOT, unique
 
 # The local images images/build.sh makes, as the server's per-runtime overrides.
 LOCAL_IMAGES = {
@@ -50,52 +46,16 @@ def ensure_images():
             pytest.fail(f"images/build.sh failed:\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}")
 
 
-class Server:
-    """A Simfra server of its own, with extra environment."""
+class Server(conftest.Server):
+    """A Simfra server of its own, with extra environment, that Lambda's
+    containers can reach."""
 
     def __init__(self, extra_env):
-        binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
-        self.port = free_port()
-        env = server_env(self.port)
         # Containers reach the gateway through the Docker host, not loopback.
-        env["SIMFRA_BIND"] = "0.0.0.0"
-        env.update(extra_env)
-        self.err = tempfile.NamedTemporaryFile(prefix="simfra-lambda-", suffix=".stderr", delete=False)
-        self.proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=self.err)
-        self.endpoint = f"http://localhost:{self.port}"
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S + 20
-        while True:
-            try:
-                if get_json(self.endpoint + "/_simfra/health", timeout=1).get("status") == "ok":
-                    break
-            except (OSError, ValueError):
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"simfra did not start; stderr:\n{Path(self.err.name).read_text(errors='replace')[-3000:]}")
-            time.sleep(0.05)
-        self.session = boto3.session.Session()
-
-    def client(self, service, **config):
-        return self.session.client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=REGION,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-            config=client_config(**config),
-        )
-
-    def stderr(self):
-        return Path(self.err.name).read_text(errors="replace")
+        super().__init__({"SIMFRA_BIND": "0.0.0.0", **extra_env}, start_timeout=HEALTH_TIMEOUT_S + 20)
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        return super().stop(grace=20)
 
 
 def zip_of(files):

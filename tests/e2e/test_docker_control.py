@@ -26,9 +26,8 @@ from pathlib import Path
 
 import pytest
 
-import boto3
-
-from conftest import ACCESS_KEY, HEALTH_TIMEOUT_S, REGION, ROOT, SECRET_KEY, client_config, free_port, get_json, server_env, unique
+import conftest
+from conftest import HEALTH_TIMEOUT_S, ROOT, unique
 from lambda_support import LOCAL_IMAGES, ensure_images, make_role, zip_of
 
 BUSYBOX = Path("/bin/busybox")
@@ -42,59 +41,21 @@ HEALTHY_IMAGE = f"simfra-test-busybox:{_CONTENT}-healthcheck"
 # ---------------------------------------------------------------- servers
 
 
-class Server:
+class Server(conftest.Server):
     """A Simfra server of a test's own, with the control API's test hooks."""
 
     def __init__(self, port=None, **env):
-        binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
-        if not Path(binary).is_file():
-            pytest.fail(f"no server binary at {binary}")
-        self.port = port or free_port()
-        full_env = server_env(self.port)
         # Containers reach the server through the Docker bridge, not loopback.
-        full_env.update(SIMFRA_BIND="0.0.0.0", SIMFRA_INTERNAL_TEST_HOOKS="true")
-        full_env.update(env)
-        self.err = tempfile.NamedTemporaryFile(prefix="simfra-docker-", suffix=".stderr", delete=False)
-        self.proc = subprocess.Popen([binary], env=full_env, stdout=subprocess.DEVNULL, stderr=self.err)
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while True:
-            try:
-                if get_json(self.url + "/_simfra/health", timeout=1).get("status") == "ok":
-                    break
-            except (OSError, ValueError):
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.proc.kill()
-                pytest.fail(f"simfra did not start: {self.stderr()[-2000:]}")
-            time.sleep(0.05)
+        super().__init__({"SIMFRA_BIND": "0.0.0.0", "SIMFRA_INTERNAL_TEST_HOOKS": "true", **env}, port=port)
+        # The address the server listens on, whatever `localhost` resolves to first.
+        self.endpoint = self.url = f"http://127.0.0.1:{self.port}"
         self.token = self.call("GET", "/_internal/test/token")[1]["token"]
 
-    def stderr(self):
-        return Path(self.err.name).read_text(errors="replace")
-
-    def client(self, service):
-        return boto3.session.Session().client(
-            service,
-            endpoint_url=self.url,
-            region_name=REGION,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-            config=client_config(),
-        )
-
     def stop(self, kill=False):
-        if kill:
-            self.proc.kill()
-        else:
-            self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        code = super().stop(kill=kill, grace=20)
+        if self.hung:
             pytest.fail(f"simfra did not stop on SIGTERM; stderr in {self.err.name}")
-        return self.proc.returncode
+        return code
 
     def call(self, method, path, body=None, token=None, headers=None, timeout=30):
         """(status, JSON or None, headers) of a request; `token` adds the bearer header."""
@@ -818,18 +779,10 @@ class ContainerizedServer(Server):
         )
         self.port = int(docker("port", self.name, "4599/tcp").stdout.split(":")[-1])
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while True:
-            try:
-                if get_json(self.url + "/_simfra/health", timeout=1).get("status") == "ok":
-                    break
-            except (OSError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                logs = docker("logs", self.name, check=False)
-                docker("rm", "-f", self.name, check=False)
-                pytest.fail(f"simfra did not start in its container: {logs.stdout[-1000:]} {logs.stderr[-2000:]}")
-            time.sleep(0.1)
+        if not conftest.wait_healthy(self.url, HEALTH_TIMEOUT_S, interval=0.1):
+            logs = docker("logs", self.name, check=False)
+            docker("rm", "-f", self.name, check=False)
+            pytest.fail(f"simfra did not start in its container: {logs.stdout[-1000:]} {logs.stderr[-2000:]}")
         self.token = self.call("GET", "/_internal/test/token")[1]["token"]
 
     def stderr(self):
