@@ -329,6 +329,7 @@ impl Gateway {
                     },
                     headers: Arc::new(req.headers.clone()),
                     authorized_accounts: Vec::new(),
+                    answer_status: Default::default(),
                 };
                 let admitted = match &verdict {
                     auth::Verdict::Signed(..) => Ok(()),
@@ -383,7 +384,13 @@ impl Gateway {
                     }, audited_output);
                 }
                 match result {
-                    Ok(output) => simfra_protocols::encode_output(c, schema, op, output, &exchange),
+                    Ok(output) => {
+                        let mut resp = simfra_protocols::encode_output(c, schema, op, output, &exchange);
+                        if let Some(status) = ctx.answer_status.get() {
+                            resp.status = status;
+                        }
+                        resp
+                    }
                     Err(err) => {
                         entry.error_code = Some(seen_error_code(schema, r.protocol, &err));
                         c.encode_error(schema, Some(op), &err, &exchange)

@@ -7,22 +7,17 @@ use std::sync::Arc;
 
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-/// HTTP statuses handlers chose for successful answers whose model binds no
-/// status member (S3's `206 Partial Content` for ranged reads, `202 Accepted`
-/// for a restore that starts), by request id until the answer is encoded.
-static ANSWER_STATUS: std::sync::Mutex<Vec<(String, u16)>> = std::sync::Mutex::new(Vec::new());
+/// The HTTP status a handler chose for a successful answer whose model
+/// binds no status member (S3's `206 Partial Content` for ranged reads,
+/// `202 Accepted` for a restore that starts); 0 while none was chosen.
+/// Shared by the clones of a request's context.
+#[derive(Debug, Clone, Default)]
+pub struct AnswerStatus(Arc<std::sync::atomic::AtomicU16>);
 
-/// Answers the request with `status` instead of the operation's modeled one
-/// (call it right before returning `Ok`).
-pub fn answer_with_status(ctx: &RequestContext, status: u16) {
-    ANSWER_STATUS.lock().unwrap_or_else(|e| e.into_inner()).push((ctx.request_id.clone(), status));
-}
-
-/// The status a handler chose for this request's answer, if any (taken once).
-pub fn take_answer_status(request_id: &str) -> Option<u16> {
-    let mut all = ANSWER_STATUS.lock().unwrap_or_else(|e| e.into_inner());
-    let i = all.iter().position(|(id, _)| id == request_id)?;
-    Some(all.swap_remove(i).1)
+impl AnswerStatus {
+    pub fn get(&self) -> Option<u16> {
+        Some(self.0.load(std::sync::atomic::Ordering::Relaxed)).filter(|s| *s != 0)
+    }
 }
 
 /// What a handler knows about the request beyond its input.
@@ -50,6 +45,8 @@ pub struct RequestContext {
     /// queue, bucket … only when its account is listed here, and otherwise
     /// keeps to the caller's own account.
     pub authorized_accounts: Vec<String>,
+    /// See `AnswerStatus`; set with `answer_with_status`.
+    pub answer_status: AnswerStatus,
 }
 
 impl RequestContext {
@@ -59,6 +56,10 @@ impl RequestContext {
     }
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    /// Answers the request with `status` instead of the operation's modeled one.
+    pub fn answer_with_status(&self, status: u16) {
+        self.answer_status.0.store(status, std::sync::atomic::Ordering::Relaxed);
     }
     /// The endpoint URL the client used (`http://localhost:4599`), for building
     /// URLs in answers (queue URLs, presigned links).

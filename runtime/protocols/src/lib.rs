@@ -74,9 +74,5 @@ pub fn decode_input(c: &dyn Codec, svc: &ServiceSchema, op: &Operation, req: &Ht
 /// Fills the output's missing `@default` body members, then encodes it.
 pub fn encode_output(c: &dyn Codec, svc: &ServiceSchema, op: &Operation, mut output: Value, ex: &Exchange) -> HttpResponse {
     defaults::fill(svc, op.output, &mut output, defaults::Scope::BodyOnly);
-    let mut resp = c.encode_response(svc, op, &output, ex);
-    if let Some(status) = simfra_model::service::take_answer_status(&ex.request_id) {
-        resp.status = status;
-    }
-    resp
+    c.encode_response(svc, op, &output, ex)
 }

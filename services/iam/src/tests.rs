@@ -19,6 +19,7 @@ fn ctx(account: &str, principal: Option<&str>) -> RequestContext {
         principal_arn: principal.map(str::to_string),
         headers: Arc::new(Vec::new()),
         authorized_accounts: Vec::new(),
+        answer_status: Default::default(),
     }
 }
 

@@ -155,6 +155,7 @@ async fn cross_service_invoke(req: simfra_docker::control::InvokeRequest) -> sim
         principal_arn: None,
         headers: Arc::new(Vec::new()),
         authorized_accounts: Vec::new(),
+        answer_status: Default::default(),
     };
     let f = match names::parse(&RequestContext { authorized_accounts: vec![req.function.split(':').nth(4).unwrap_or("").to_string()], ..ctx.clone() }, &req.function, req.qualifier.as_deref()) {
         Ok(f) => f,

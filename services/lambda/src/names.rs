@@ -117,6 +117,7 @@ mod tests {
             principal_arn: None,
             headers: std::sync::Arc::new(Vec::new()),
             authorized_accounts: Vec::new(),
+            answer_status: Default::default(),
         }
     }
 

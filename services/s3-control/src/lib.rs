@@ -926,6 +926,7 @@ mod tests {
             principal_arn: None,
             headers: Arc::new(Vec::new()),
             authorized_accounts: Vec::new(),
+            answer_status: Default::default(),
         }
     }
 

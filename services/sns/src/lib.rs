@@ -171,6 +171,7 @@ pub fn publish_for_service(topic_arn: &str, subject: Option<&str>, message: &str
         principal_arn: None,
         headers: Arc::new(Vec::new()),
         authorized_accounts: Vec::new(),
+        answer_status: Default::default(),
     };
     let input = simfra_gen_sns::types::PublishInput {
         topic_arn: Some(topic_arn.to_string()),

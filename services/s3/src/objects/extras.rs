@@ -192,7 +192,7 @@ pub(crate) async fn restore_object(s3: &S3, ctx: &RequestContext, input: Restore
                     event(&s3, &ctx2, &bucket, "ObjectRestore:Completed", &key, size, &etag, Some(&version_id));
                 }
             });
-            simfra_model::service::answer_with_status(ctx, 202);
+            ctx.answer_with_status(202);
             Ok(RestoreObjectOutput::default())
         }
     }
