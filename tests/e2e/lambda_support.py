@@ -5,6 +5,7 @@ execution roles, and deployment packages built in memory."""
 import io
 import json
 import subprocess
+import time
 import zipfile
 
 import pytest
@@ -77,3 +78,38 @@ def make_role(iam, inline_policy=None, trust=LAMBDA_TRUST):
     if inline_policy is not None:
         iam.put_role_policy(RoleName=name, PolicyName="inline", PolicyDocument=json.dumps(inline_policy))
     return arn
+
+
+def queue(sqs, name, **attributes):
+    """A queue with these attributes: (url, arn)."""
+    url = sqs.create_queue(QueueName=name, Attributes={k: str(v) for k, v in attributes.items()})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return url, arn
+
+
+def forwarding_function(server, source, out_url, out_arn, prefix="fn"):
+    """A Python 3.11 function (`app.handler` of `source`) whose role may send
+    to the queue `out_arn`, and whose environment has its URL as OUT:
+    (Lambda client, function name)."""
+    role = make_role(
+        server.client("iam"),
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": out_arn}]},
+    )
+    lam = server.client("lambda")
+    name = unique(prefix)
+    lam.create_function(
+        FunctionName=name, Runtime="python3.11", Role=role, Handler="app.handler", Timeout=30,
+        Code={"ZipFile": zip_of({"app.py": source})}, Environment={"Variables": {"OUT": out_url}},
+    )
+    return lam, name
+
+
+def drain(sqs, url, until, timeout=60):
+    """JSON bodies received from `url` (deleting them) until `until(bodies)` or the timeout."""
+    got = []
+    deadline = time.time() + timeout
+    while time.time() < deadline and not until(got):
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            got.append(json.loads(m["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return got

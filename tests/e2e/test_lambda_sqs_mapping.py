@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import unique
-from lambda_support import LOCAL_IMAGES, Server, docker_available, ensure_images, make_role, zip_of
+from lambda_support import LOCAL_IMAGES, Server, docker_available, drain, ensure_images, forwarding_function, queue
 
 pytestmark = pytest.mark.skipif(not docker_available(), reason="needs a Docker engine")
 
@@ -38,37 +38,6 @@ def server():
     s.stop()
 
 
-def queue(sqs, name, **attributes):
-    url = sqs.create_queue(QueueName=name, Attributes={k: str(v) for k, v in attributes.items()})["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    return url, arn
-
-
-def forwarder(server, source_arn, out_url, out_arn):
-    role = make_role(
-        server.client("iam"),
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": out_arn}]},
-    )
-    lam = server.client("lambda")
-    name = unique("esm-fn")
-    lam.create_function(
-        FunctionName=name, Runtime="python3.11", Role=role, Handler="app.handler", Timeout=30,
-        Code={"ZipFile": zip_of({"app.py": FORWARDER})}, Environment={"Variables": {"OUT": out_url}},
-    )
-    return lam, name
-
-
-def drain(sqs, url, until, timeout=120):
-    """Bodies received from `url` (deleting them) until `until(bodies)` or the timeout."""
-    got = []
-    deadline = time.time() + timeout
-    while time.time() < deadline and not until(got):
-        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
-            got.append(json.loads(m["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-    return got
-
-
 def counts(sqs, url):
     a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
     return int(a["ApproximateNumberOfMessages"]), int(a["ApproximateNumberOfMessagesNotVisible"])
@@ -80,7 +49,7 @@ def test_thousand_messages_drain_none_lost(server):
     out_url, out_arn = queue(sqs, unique("esm-out"))
     for start in range(0, 1000, 10):
         sqs.send_message_batch(QueueUrl=src_url, Entries=[{"Id": str(i), "MessageBody": f"m-{start + i}"} for i in range(10)])
-    lam, name = forwarder(server, src_arn, out_url, out_arn)
+    lam, name = forwarding_function(server, FORWARDER, out_url, out_arn, "esm-fn")
     mapping = lam.create_event_source_mapping(EventSourceArn=src_arn, FunctionName=name, BatchSize=10)
     expected = {f"m-{i}" for i in range(1000)}
     got = drain(sqs, out_url, lambda g: {x["body"] for x in g} >= expected, timeout=180)
@@ -105,7 +74,7 @@ def test_partial_batch_failures_return_only_failed_messages(server):
     ok = [f"ok-{i}" for i in range(5)]
     bad = [f"fail-{i}" for i in range(3)]
     sqs.send_message_batch(QueueUrl=src_url, Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(ok + bad)])
-    lam, name = forwarder(server, src_arn, out_url, out_arn)
+    lam, name = forwarding_function(server, FORWARDER, out_url, out_arn, "esm-fn")
     # Warm first: a cold start must not outlast the visibility timeout of the first batch.
     lam.invoke(FunctionName=name, Payload=json.dumps({"Records": []}).encode())
     lam.create_event_source_mapping(
@@ -134,7 +103,7 @@ def test_filters_drop_unmatched_messages(server):
     sqs = server.client("sqs")
     src_url, src_arn = queue(sqs, unique("esm-filter"))
     out_url, out_arn = queue(sqs, unique("esm-filter-out"))
-    lam, name = forwarder(server, src_arn, out_url, out_arn)
+    lam, name = forwarding_function(server, FORWARDER, out_url, out_arn, "esm-fn")
     lam.create_event_source_mapping(
         EventSourceArn=src_arn, FunctionName=name, FilterCriteria={"Filters": [{"Pattern": json.dumps({"body": {"kind": ["keep"]}})}]}
     )
@@ -155,7 +124,7 @@ def test_disabled_mapping_leaves_the_queue_alone(server):
     sqs = server.client("sqs")
     src_url, src_arn = queue(sqs, unique("esm-disabled"))
     out_url, out_arn = queue(sqs, unique("esm-disabled-out"))
-    lam, name = forwarder(server, src_arn, out_url, out_arn)
+    lam, name = forwarding_function(server, FORWARDER, out_url, out_arn, "esm-fn")
     mapping = lam.create_event_source_mapping(EventSourceArn=src_arn, FunctionName=name, Enabled=False)
     sqs.send_message(QueueUrl=src_url, MessageBody="waiting")
     time.sleep(3)

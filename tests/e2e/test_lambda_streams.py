@@ -2,14 +2,13 @@
 Docker: records arrive in order in batches; a failing batch is retried
 MaximumRetryAttempts times and then reported to the OnFailure destination."""
 
-import json
 import time
 
 import pytest
 from botocore.exceptions import ClientError
 
 from conftest import code, unique
-from lambda_support import Server, docker_available, ensure_images, make_role, zip_of
+from lambda_support import Server, docker_available, drain, ensure_images, forwarding_function, queue
 
 pytestmark = pytest.mark.skipif(not docker_available(), reason="needs a Docker engine")
 
@@ -35,11 +34,6 @@ def server():
     s.stop()
 
 
-def queue(sqs, name):
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-
-
 def table_with_stream(ddb):
     name = unique("streamed")
     t = ddb.create_table(
@@ -52,32 +46,11 @@ def table_with_stream(ddb):
     return name, t["TableDescription"]["LatestStreamArn"]
 
 
-def forwarding_function(server, out_url, out_arn):
-    role = make_role(server.client("iam"), {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": out_arn}]})
-    lam = server.client("lambda")
-    name = unique("stream-fn")
-    lam.create_function(
-        FunctionName=name, Runtime="python3.11", Role=role, Handler="app.handler", Timeout=30,
-        Code={"ZipFile": zip_of({"app.py": FORWARDER})}, Environment={"Variables": {"OUT": out_url}},
-    )
-    return lam, name
-
-
-def drain(sqs, url, until, timeout=60):
-    got = []
-    deadline = time.time() + timeout
-    while time.time() < deadline and not until(got):
-        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
-            got.append(json.loads(m["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-    return got
-
-
 def test_records_arrive_in_order(server):
     ddb, sqs = server.client("dynamodb"), server.client("sqs")
     table, stream = table_with_stream(ddb)
     out_url, out_arn = queue(sqs, unique("stream-out"))
-    lam, name = forwarding_function(server, out_url, out_arn)
+    lam, name = forwarding_function(server, FORWARDER, out_url, out_arn, "stream-fn")
     with pytest.raises(ClientError) as e:
         lam.create_event_source_mapping(EventSourceArn=stream + "x", FunctionName=name, StartingPosition="TRIM_HORIZON")
     assert code(e) == "InvalidParameterValueException"
@@ -101,7 +74,7 @@ def test_failing_batches_are_retried_then_reported(server):
     table, stream = table_with_stream(ddb)
     out_url, out_arn = queue(sqs, unique("stream-ok"))
     fail_url, fail_arn = queue(sqs, unique("stream-failed"))
-    lam, name = forwarding_function(server, out_url, out_arn)
+    lam, name = forwarding_function(server, FORWARDER, out_url, out_arn, "stream-fn")
     lam.create_event_source_mapping(
         EventSourceArn=stream, FunctionName=name, StartingPosition="LATEST", BatchSize=1,
         MaximumRetryAttempts=1, DestinationConfig={"OnFailure": {"Destination": fail_arn}},
