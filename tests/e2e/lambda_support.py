@@ -59,6 +59,21 @@ class Server(conftest.Server):
         return super().stop(grace=20)
 
 
+# Fixtures of the tests that start a Lambda server of their own (a `server`
+# fixture in the test module); test modules import them to use them.
+
+
+@pytest.fixture(scope="module")
+def lam(server):
+    return server.client("lambda")
+
+
+@pytest.fixture(scope="module")
+def role(server):
+    """An execution role Lambda may assume, with no permissions."""
+    return make_role(server.client("iam"))
+
+
 def zip_of(files):
     """A .zip of {path: text}; paths named bootstrap are executable."""
     buf = io.BytesIO()

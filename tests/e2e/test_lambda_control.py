@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ACCOUNT, REGION, code, message, unique
-from lambda_support import LOCAL_IMAGES, Server, docker_available, ensure_images, make_role, zip_of
+from lambda_support import LOCAL_IMAGES, Server, docker_available, ensure_images, lam, make_role, role, zip_of  # noqa: F401 (fixtures)
 
 HANDLER_PY = "def handler(event, context):\n    return event\n"
 
@@ -30,16 +30,6 @@ def server(request):
     s.docker_off = request.param == "docker-off" or not docker_available()
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def lam(server):
-    return server.client("lambda")
-
-
-@pytest.fixture(scope="module")
-def role(server):
-    return make_role(server.client("iam"))
 
 
 def create(lam, role, name=None, **kw):

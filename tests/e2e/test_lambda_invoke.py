@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ACCOUNT, REGION, code, unique
-from lambda_support import LOCAL_IMAGES, Server, docker_available, ensure_images, make_role, zip_of
+from lambda_support import LOCAL_IMAGES, Server, docker_available, ensure_images, lam, make_role, role, zip_of  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(not docker_available(), reason="needs a Docker engine")
 
@@ -28,18 +28,8 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def lam(server):
-    return server.client("lambda")
-
-
-@pytest.fixture(scope="module")
 def sqs(server):
     return server.client("sqs")
-
-
-@pytest.fixture(scope="module")
-def role(server):
-    return make_role(server.client("iam"))
 
 
 def create(lam, role, runtime, handler, files, **kw):
