@@ -8,9 +8,9 @@
 use crate::checksums;
 use crate::errors::*;
 use crate::objects::common::*;
-use crate::objects::copy::{parse_copy_source, source_version, CopyConditions};
+use crate::objects::copy::{check_source_owner, parse_copy_source, source_version, CopyConditions};
 use crate::objects::write::{link, WriteConditions};
-use crate::store::{Bucket, Checksum, ContentHeaders, Part, Upload, Version};
+use crate::store::{Bucket, Checksum, Part, Upload, Version};
 use crate::S3;
 use simfra_gen_s3::types::*;
 use simfra_gen_s3::*;
@@ -93,12 +93,7 @@ pub(crate) async fn create_multipart_upload(
     let kind = checksum_type(input.checksum_algorithm.as_ref(), input.checksum_type.as_ref())?;
     let upload_id = crate::ids::upload_id();
     let now = Timestamp::now();
-    let grants = crate::access::GrantHeaders {
-        full_control: input.grant_full_control.clone(),
-        read: input.grant_read.clone(),
-        read_acp: input.grant_read_acp.clone(),
-        write_acp: input.grant_write_acp.clone(),
-    };
+    let grants = grant_headers_of!(input);
     let encryption = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
         let acl = crate::access::object_acl_from_request(b, ctx, input.acl.as_ref(), &grants)?;
@@ -113,15 +108,7 @@ pub(crate) async fn create_multipart_upload(
             etag: String::new(),
             last_modified: now,
             owner_account: ctx.account_id.clone(),
-            headers: ContentHeaders {
-                content_type: Some(input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into())),
-                content_encoding: input.content_encoding.clone(),
-                content_disposition: input.content_disposition.clone(),
-                content_language: input.content_language.clone(),
-                cache_control: input.cache_control.clone(),
-                expires: input.expires.map(http_date),
-                website_redirect_location: redirect.clone(),
-            },
+            headers: content_headers_of!(input, redirect.clone()),
             metadata: metadata.clone(),
             storage_class: class.clone(),
             checksum: None,
@@ -220,18 +207,7 @@ pub(crate) async fn upload_part(s3: &S3, ctx: &RequestContext, input: UploadPart
         Some(a) if *a != kept => part_checksum(a, &written.checksums),
         _ => checksum.clone(),
     };
-    let etag = format!("\"{}\"", checksums::hex(&written.md5));
-    let part = Part {
-        number: input.part_number,
-        size: written.blob.size,
-        blob: Arc::new(written.blob),
-        etag: etag.clone(),
-        md5: written.md5,
-        last_modified: Timestamp::now(),
-        checksum: checksum.clone(),
-    };
-    let replaced = s3.with_bucket(ctx, &input.bucket, |b| Ok(upload_mut(b, &input.key, &input.upload_id)?.parts.insert(part.number, part)))?;
-    drop(replaced);
+    let etag = add_part(s3, ctx, &input.bucket, &input.key, &input.upload_id, input.part_number, written, checksum, Timestamp::now())?;
     let f = ChecksumFields::of(answered.as_ref());
     Ok(UploadPartOutput {
         e_tag: Some(etag),
@@ -247,6 +223,38 @@ pub(crate) async fn upload_part(s3: &S3, ctx: &RequestContext, input: UploadPart
         bucket_key_enabled: encryption.bucket_key_enabled,
         ..Default::default()
     })
+}
+
+/// Records a part written to disk on its upload (UploadPart and
+/// UploadPartCopy), replacing any part with the same number, and answers the
+/// part's ETag. The upload is looked up again: it may have been completed or
+/// aborted while the bytes were written. A replaced part is dropped after the
+/// store's lock is released (dropping its blob removes a file).
+#[allow(clippy::too_many_arguments)]
+fn add_part(
+    s3: &S3,
+    ctx: &RequestContext,
+    bucket: &str,
+    key: &str,
+    upload_id: &str,
+    number: i32,
+    written: crate::storage::Written,
+    checksum: Option<Checksum>,
+    now: Timestamp,
+) -> Result<String, ServiceError> {
+    let etag = format!("\"{}\"", checksums::hex(&written.md5));
+    let part = Part {
+        number,
+        size: written.blob.size,
+        blob: Arc::new(written.blob),
+        etag: etag.clone(),
+        md5: written.md5,
+        last_modified: now,
+        checksum,
+    };
+    let replaced = s3.with_bucket(ctx, bucket, |b| Ok(upload_mut(b, key, upload_id)?.parts.insert(part.number, part)))?;
+    drop(replaced);
+    Ok(etag)
 }
 
 /// `x-amz-copy-source-range: bytes=first-last` within a source of `size` bytes.
@@ -281,12 +289,7 @@ pub(crate) async fn upload_part_copy(s3: &S3, ctx: &RequestContext, input: Uploa
         check_part_key(u, customer.as_ref())?;
         Ok((u.checksum_algorithm.clone(), u.template.encryption.clone()))
     })?;
-    if let Some(owner) = &input.expected_source_bucket_owner {
-        let actual = s3.store.lock().get(&src.bucket).map(|b| b.owner_account.clone());
-        if actual.is_some_and(|a| a != *owner) {
-            return Err(access_denied().into());
-        }
-    }
+    check_source_owner(s3, &src, input.expected_source_bucket_owner.as_ref())?;
     let cond = CopyConditions {
         if_match: input.copy_source_if_match.as_ref(),
         if_none_match: input.copy_source_if_none_match.as_ref(),
@@ -313,19 +316,8 @@ pub(crate) async fn upload_part_copy(s3: &S3, ctx: &RequestContext, input: Uploa
     let kept = kept_algorithm(algorithm.as_ref());
     let written = crate::storage::write(body, std::slice::from_ref(&kept)).await?;
     let checksum = part_checksum(&kept, &written.checksums);
-    let etag = format!("\"{}\"", checksums::hex(&written.md5));
     let now = Timestamp::now();
-    let part = Part {
-        number: input.part_number,
-        size: written.blob.size,
-        blob: Arc::new(written.blob),
-        etag: etag.clone(),
-        md5: written.md5,
-        last_modified: now,
-        checksum: checksum.clone(),
-    };
-    let replaced = s3.with_bucket(ctx, &input.bucket, |b| Ok(upload_mut(b, &input.key, &input.upload_id)?.parts.insert(part.number, part)))?;
-    drop(replaced);
+    let etag = add_part(s3, ctx, &input.bucket, &input.key, &input.upload_id, input.part_number, written, checksum.clone(), now)?;
     let f = ChecksumFields::of(checksum.as_ref());
     Ok(UploadPartCopyOutput {
         copy_source_version_id: source_shown,

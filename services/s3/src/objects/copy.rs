@@ -6,7 +6,7 @@
 use super::common::*;
 use super::write::{link, WriteConditions};
 use crate::errors::*;
-use crate::store::{Checksum as StoredChecksum, ContentHeaders, Version};
+use crate::store::{Checksum as StoredChecksum, Version};
 use crate::S3;
 use simfra_gen_s3::types::*;
 use simfra_gen_s3::*;
@@ -56,6 +56,18 @@ pub struct CopyConditions<'a> {
     pub if_none_match: Option<&'a String>,
     pub if_modified_since: Option<Timestamp>,
     pub if_unmodified_since: Option<Timestamp>,
+}
+
+/// `x-amz-source-expected-bucket-owner` (CopyObject and UploadPartCopy):
+/// a source bucket another account owns answers 403.
+pub fn check_source_owner(s3: &S3, src: &CopySource, expected: Option<&String>) -> Result<(), ServiceError> {
+    if let Some(owner) = expected {
+        let actual = s3.store.lock().get(&src.bucket).map(|b| b.owner_account.clone());
+        if actual.is_some_and(|a| a != *owner) {
+            return Err(access_denied());
+        }
+    }
+    Ok(())
 }
 
 /// The source version of a copy, checked: it exists, is not a delete marker,
@@ -114,12 +126,7 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
         if_modified_since: input.copy_source_if_modified_since,
         if_unmodified_since: input.copy_source_if_unmodified_since,
     };
-    if let Some(owner) = &input.expected_source_bucket_owner {
-        let actual = s3.store.lock().get(&src.bucket).map(|b| b.owner_account.clone());
-        if actual.is_some_and(|a| a != *owner) {
-            return Err(access_denied().into());
-        }
-    }
+    check_source_owner(s3, &src, input.expected_source_bucket_owner.as_ref())?;
     let (source, source_shown) = source_version(s3, ctx, &src, &cond, source_key.as_ref())?;
     if source.size > MAX_COPY {
         return Err(invalid_request(format!(
@@ -133,12 +140,7 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
     // new checksum algorithm is computed over the bytes.
     let (etag, checksum) = copy_digests(&source, input.checksum_algorithm.as_ref()).await?;
     let now = Timestamp::now();
-    let grants = crate::access::GrantHeaders {
-        full_control: input.grant_full_control.clone(),
-        read: input.grant_read.clone(),
-        read_acp: input.grant_read_acp.clone(),
-        write_acp: input.grant_write_acp.clone(),
-    };
+    let grants = grant_headers_of!(input);
     let (version, shown, dropped) = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
         // A copy takes the ACL the request asks for, not the source's.
@@ -158,15 +160,7 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
         let (retention, legal_hold) = write_retention(b, input.object_lock_mode.as_ref(), input.object_lock_retain_until_date, input.object_lock_legal_hold_status.as_ref())?;
         let (headers, metadata) = if replace_metadata {
             (
-                ContentHeaders {
-                    content_type: Some(input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into())),
-                    content_encoding: input.content_encoding.clone(),
-                    content_disposition: input.content_disposition.clone(),
-                    content_language: input.content_language.clone(),
-                    cache_control: input.cache_control.clone(),
-                    expires: input.expires.map(http_date),
-                    website_redirect_location: redirect.clone(),
-                },
+                content_headers_of!(input, redirect.clone()),
                 metadata.clone(),
             )
         } else {

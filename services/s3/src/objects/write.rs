@@ -5,7 +5,7 @@
 use super::common::*;
 use crate::checksums;
 use crate::errors::*;
-use crate::store::{Bucket, Checksum, ContentHeaders, Version, NULL_VERSION};
+use crate::store::{Bucket, Checksum, Version, NULL_VERSION};
 use crate::S3;
 use simfra_gen_s3::types::*;
 use simfra_gen_s3::*;
@@ -91,12 +91,7 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
     };
     let declared = declared_integrity(ctx, input.content_md5.as_ref(), input.checksum_algorithm.as_ref(), &sums)?;
     check_content_length(input.content_length)?;
-    let grants = crate::access::GrantHeaders {
-        full_control: input.grant_full_control.clone(),
-        read: input.grant_read.clone(),
-        read_acp: input.grant_read_acp.clone(),
-        write_acp: input.grant_write_acp.clone(),
-    };
+    let grants = grant_headers_of!(input);
     let (encryption, (retention, legal_hold), acl) = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
         let acl = crate::access::object_acl_from_request(b, ctx, input.acl.as_ref(), &grants)?;
@@ -129,15 +124,7 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
             etag: etag.clone(),
             last_modified: now,
             owner_account: ctx.account_id.clone(),
-            headers: ContentHeaders {
-                content_type: Some(input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into())),
-                content_encoding: input.content_encoding.clone(),
-                content_disposition: input.content_disposition.clone(),
-                content_language: input.content_language.clone(),
-                cache_control: input.cache_control.clone(),
-                expires: input.expires.map(http_date),
-                website_redirect_location: redirect.clone(),
-            },
+            headers: content_headers_of!(input, redirect.clone()),
             metadata: metadata.clone(),
             storage_class: class.clone(),
             checksum: checksum.clone(),
