@@ -211,6 +211,11 @@ def make_client(simfra_endpoint):
 
 
 @pytest.fixture(scope="module")
+def s3(make_client):
+    return make_client("s3")
+
+
+@pytest.fixture(scope="module")
 def other_account(simfra_endpoint):
     """A second account created through the admin API, with its root keys
     (`AccountId`, `RootAccessKeyId`, `RootSecretAccessKey`)."""
@@ -291,6 +296,11 @@ def code(exc):
 
 def message(exc):
     return exc.value.response["Error"]["Message"]
+
+
+def status(exc):
+    """The HTTP status of a `pytest.raises(ClientError)` result."""
+    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 AWS_CLI = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")

@@ -8,16 +8,7 @@ import urllib.parse
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import code, message, unique
-
-
-def status(exc):
-    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-@pytest.fixture(scope="module")
-def s3(make_client):
-    return make_client("s3")
+from conftest import code, message, status, unique
 
 
 def test_bucket_names_follow_s3_rules(s3):

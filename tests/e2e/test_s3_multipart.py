@@ -13,13 +13,9 @@ import zlib
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import aws_cli, code, unique
+from conftest import aws_cli, code, status, unique
 
 MIB = 1 << 20
-
-
-def status(exc):
-    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def b64(data):
@@ -32,11 +28,6 @@ def crc32(data):
 
 def multipart_etag(parts):
     return '"' + hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest() + f'-{len(parts)}"'
-
-
-@pytest.fixture(scope="module")
-def s3(make_client):
-    return make_client("s3")
 
 
 @pytest.fixture

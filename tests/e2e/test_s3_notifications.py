@@ -11,16 +11,7 @@ import urllib.parse
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, REGION, code, message, unique
-
-
-def status(exc):
-    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-@pytest.fixture(scope="module")
-def s3(make_client):
-    return make_client("s3")
+from conftest import ACCOUNT, REGION, code, message, status, unique
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from conftest import ACCESS_KEY, REGION, SECRET_KEY, code, message, unique
-
-
-def status(exc):
-    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
+from conftest import ACCESS_KEY, REGION, SECRET_KEY, code, message, status, unique
 
 
 def headers_of(resp):
@@ -36,11 +32,6 @@ def b64(data):
 
 def crc32_b64(data):
     return b64(zlib.crc32(data).to_bytes(4, "big"))
-
-
-@pytest.fixture(scope="module")
-def s3(make_client):
-    return make_client("s3")
 
 
 @pytest.fixture

@@ -17,16 +17,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCESS_KEY, ACCOUNT, AWS_CLI, HEALTH_TIMEOUT_S, REGION, ROOT, SECRET_KEY, aws_cli, client_config, code, free_port, get_json, message, server_env, unique
-
-
-def status(exc):
-    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-@pytest.fixture(scope="module")
-def s3(make_client):
-    return make_client("s3")
+from conftest import ACCESS_KEY, ACCOUNT, AWS_CLI, HEALTH_TIMEOUT_S, REGION, ROOT, SECRET_KEY, aws_cli, client_config, code, free_port, get_json, message, server_env, status, unique
 
 
 @pytest.fixture

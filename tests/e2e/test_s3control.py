@@ -11,21 +11,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, REGION, client_config, code, message, unique
-
-
-def status(exc):
-    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
+from conftest import ACCOUNT, REGION, client_config, code, message, status, unique
 
 
 @pytest.fixture(scope="module")
 def control(make_client):
     return make_client("s3control")
-
-
-@pytest.fixture(scope="module")
-def s3(make_client):
-    return make_client("s3")
 
 
 @pytest.fixture
