@@ -619,6 +619,41 @@ fn intelligent_tiering(c: &mut BucketConfig) -> &mut BTreeMap<String, Intelligen
     &mut c.intelligent_tiering
 }
 
+/// GetBucket…Configuration, DeleteBucket…Configuration and
+/// ListBucket…Configurations of the four by-id kinds (inventory, analytics,
+/// metrics, Intelligent-Tiering) differ only in their generated types and
+/// member names, so this writes the three operations once, over
+/// `get_by_id`, `delete_by_id` and `list_by_id`. (Each Put validates its own
+/// configuration and stays written out above.)
+macro_rules! by_id_operations {
+    (
+        $map:ident => $member:ident, $list_member:ident;
+        $get:ident($GetIn:ident) -> $GetOut:ident, $GetErr:ident;
+        $delete:ident($DeleteIn:ident) -> $DeleteErr:ident;
+        $list:ident($ListIn:ident) -> $ListOut:ident, $ListErr:ident;
+    ) => {
+        pub(crate) async fn $get(s3: &S3, ctx: &RequestContext, input: $GetIn) -> Result<$GetOut, $GetErr> {
+            let c = get_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, $map)?;
+            Ok($GetOut { $member: Some(c) })
+        }
+
+        pub(crate) async fn $delete(s3: &S3, ctx: &RequestContext, input: $DeleteIn) -> Result<(), $DeleteErr> {
+            delete_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, $map).map_err(Into::into)
+        }
+
+        pub(crate) async fn $list(s3: &S3, ctx: &RequestContext, input: $ListIn) -> Result<$ListOut, $ListErr> {
+            let (page, truncated, next) =
+                list_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), input.continuation_token.as_deref(), $map)?;
+            Ok($ListOut {
+                is_truncated: Some(truncated),
+                continuation_token: input.continuation_token,
+                next_continuation_token: next,
+                $list_member: (!page.is_empty()).then_some(page),
+            })
+        }
+    };
+}
+
 pub(crate) async fn put_bucket_inventory_configuration(
     s3: &S3,
     ctx: &RequestContext,
@@ -639,37 +674,6 @@ pub(crate) async fn put_bucket_inventory_configuration(
     put_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, conf, inventory).map_err(Into::into)
 }
 
-pub(crate) async fn get_bucket_inventory_configuration(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: GetBucketInventoryConfigurationRequest,
-) -> Result<GetBucketInventoryConfigurationOutput, GetBucketInventoryConfigurationError> {
-    let c = get_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, inventory)?;
-    Ok(GetBucketInventoryConfigurationOutput { inventory_configuration: Some(c) })
-}
-
-pub(crate) async fn delete_bucket_inventory_configuration(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: DeleteBucketInventoryConfigurationRequest,
-) -> Result<(), DeleteBucketInventoryConfigurationError> {
-    delete_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, inventory).map_err(Into::into)
-}
-
-pub(crate) async fn list_bucket_inventory_configurations(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: ListBucketInventoryConfigurationsRequest,
-) -> Result<ListBucketInventoryConfigurationsOutput, ListBucketInventoryConfigurationsError> {
-    let (page, truncated, next) = list_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), input.continuation_token.as_deref(), inventory)?;
-    Ok(ListBucketInventoryConfigurationsOutput {
-        continuation_token: input.continuation_token,
-        inventory_configuration_list: (!page.is_empty()).then_some(page),
-        is_truncated: Some(truncated),
-        next_continuation_token: next,
-    })
-}
-
 pub(crate) async fn put_bucket_analytics_configuration(
     s3: &S3,
     ctx: &RequestContext,
@@ -680,37 +684,6 @@ pub(crate) async fn put_bucket_analytics_configuration(
     put_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, conf, analytics).map_err(Into::into)
 }
 
-pub(crate) async fn get_bucket_analytics_configuration(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: GetBucketAnalyticsConfigurationRequest,
-) -> Result<GetBucketAnalyticsConfigurationOutput, GetBucketAnalyticsConfigurationError> {
-    let c = get_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, analytics)?;
-    Ok(GetBucketAnalyticsConfigurationOutput { analytics_configuration: Some(c) })
-}
-
-pub(crate) async fn delete_bucket_analytics_configuration(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: DeleteBucketAnalyticsConfigurationRequest,
-) -> Result<(), DeleteBucketAnalyticsConfigurationError> {
-    delete_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, analytics).map_err(Into::into)
-}
-
-pub(crate) async fn list_bucket_analytics_configurations(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: ListBucketAnalyticsConfigurationsRequest,
-) -> Result<ListBucketAnalyticsConfigurationsOutput, ListBucketAnalyticsConfigurationsError> {
-    let (page, truncated, next) = list_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), input.continuation_token.as_deref(), analytics)?;
-    Ok(ListBucketAnalyticsConfigurationsOutput {
-        is_truncated: Some(truncated),
-        continuation_token: input.continuation_token,
-        next_continuation_token: next,
-        analytics_configuration_list: (!page.is_empty()).then_some(page),
-    })
-}
-
 pub(crate) async fn put_bucket_metrics_configuration(
     s3: &S3,
     ctx: &RequestContext,
@@ -719,37 +692,6 @@ pub(crate) async fn put_bucket_metrics_configuration(
     let conf = input.metrics_configuration;
     check_configuration_id(&input.id, &conf.id)?;
     put_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, conf, metrics).map_err(Into::into)
-}
-
-pub(crate) async fn get_bucket_metrics_configuration(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: GetBucketMetricsConfigurationRequest,
-) -> Result<GetBucketMetricsConfigurationOutput, GetBucketMetricsConfigurationError> {
-    let c = get_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, metrics)?;
-    Ok(GetBucketMetricsConfigurationOutput { metrics_configuration: Some(c) })
-}
-
-pub(crate) async fn delete_bucket_metrics_configuration(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: DeleteBucketMetricsConfigurationRequest,
-) -> Result<(), DeleteBucketMetricsConfigurationError> {
-    delete_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, metrics).map_err(Into::into)
-}
-
-pub(crate) async fn list_bucket_metrics_configurations(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: ListBucketMetricsConfigurationsRequest,
-) -> Result<ListBucketMetricsConfigurationsOutput, ListBucketMetricsConfigurationsError> {
-    let (page, truncated, next) = list_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), input.continuation_token.as_deref(), metrics)?;
-    Ok(ListBucketMetricsConfigurationsOutput {
-        is_truncated: Some(truncated),
-        continuation_token: input.continuation_token,
-        next_continuation_token: next,
-        metrics_configuration_list: (!page.is_empty()).then_some(page),
-    })
 }
 
 pub(crate) async fn put_bucket_intelligent_tiering_configuration(
@@ -775,34 +717,30 @@ pub(crate) async fn put_bucket_intelligent_tiering_configuration(
     put_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, conf, intelligent_tiering).map_err(Into::into)
 }
 
-pub(crate) async fn get_bucket_intelligent_tiering_configuration(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: GetBucketIntelligentTieringConfigurationRequest,
-) -> Result<GetBucketIntelligentTieringConfigurationOutput, GetBucketIntelligentTieringConfigurationError> {
-    let c = get_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, intelligent_tiering)?;
-    Ok(GetBucketIntelligentTieringConfigurationOutput { intelligent_tiering_configuration: Some(c) })
+by_id_operations! {
+    inventory => inventory_configuration, inventory_configuration_list;
+    get_bucket_inventory_configuration(GetBucketInventoryConfigurationRequest) -> GetBucketInventoryConfigurationOutput, GetBucketInventoryConfigurationError;
+    delete_bucket_inventory_configuration(DeleteBucketInventoryConfigurationRequest) -> DeleteBucketInventoryConfigurationError;
+    list_bucket_inventory_configurations(ListBucketInventoryConfigurationsRequest) -> ListBucketInventoryConfigurationsOutput, ListBucketInventoryConfigurationsError;
 }
 
-pub(crate) async fn delete_bucket_intelligent_tiering_configuration(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: DeleteBucketIntelligentTieringConfigurationRequest,
-) -> Result<(), DeleteBucketIntelligentTieringConfigurationError> {
-    delete_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), &input.id, intelligent_tiering).map_err(Into::into)
+by_id_operations! {
+    analytics => analytics_configuration, analytics_configuration_list;
+    get_bucket_analytics_configuration(GetBucketAnalyticsConfigurationRequest) -> GetBucketAnalyticsConfigurationOutput, GetBucketAnalyticsConfigurationError;
+    delete_bucket_analytics_configuration(DeleteBucketAnalyticsConfigurationRequest) -> DeleteBucketAnalyticsConfigurationError;
+    list_bucket_analytics_configurations(ListBucketAnalyticsConfigurationsRequest) -> ListBucketAnalyticsConfigurationsOutput, ListBucketAnalyticsConfigurationsError;
 }
 
-pub(crate) async fn list_bucket_intelligent_tiering_configurations(
-    s3: &S3,
-    ctx: &RequestContext,
-    input: ListBucketIntelligentTieringConfigurationsRequest,
-) -> Result<ListBucketIntelligentTieringConfigurationsOutput, ListBucketIntelligentTieringConfigurationsError> {
-    let (page, truncated, next) =
-        list_by_id(s3, ctx, &input.bucket, input.expected_bucket_owner.as_deref(), input.continuation_token.as_deref(), intelligent_tiering)?;
-    Ok(ListBucketIntelligentTieringConfigurationsOutput {
-        is_truncated: Some(truncated),
-        continuation_token: input.continuation_token,
-        next_continuation_token: next,
-        intelligent_tiering_configuration_list: (!page.is_empty()).then_some(page),
-    })
+by_id_operations! {
+    metrics => metrics_configuration, metrics_configuration_list;
+    get_bucket_metrics_configuration(GetBucketMetricsConfigurationRequest) -> GetBucketMetricsConfigurationOutput, GetBucketMetricsConfigurationError;
+    delete_bucket_metrics_configuration(DeleteBucketMetricsConfigurationRequest) -> DeleteBucketMetricsConfigurationError;
+    list_bucket_metrics_configurations(ListBucketMetricsConfigurationsRequest) -> ListBucketMetricsConfigurationsOutput, ListBucketMetricsConfigurationsError;
+}
+
+by_id_operations! {
+    intelligent_tiering => intelligent_tiering_configuration, intelligent_tiering_configuration_list;
+    get_bucket_intelligent_tiering_configuration(GetBucketIntelligentTieringConfigurationRequest) -> GetBucketIntelligentTieringConfigurationOutput, GetBucketIntelligentTieringConfigurationError;
+    delete_bucket_intelligent_tiering_configuration(DeleteBucketIntelligentTieringConfigurationRequest) -> DeleteBucketIntelligentTieringConfigurationError;
+    list_bucket_intelligent_tiering_configurations(ListBucketIntelligentTieringConfigurationsRequest) -> ListBucketIntelligentTieringConfigurationsOutput, ListBucketIntelligentTieringConfigurationsError;
 }
