@@ -12,19 +12,15 @@ what the module did, and so that trails deliver every half second
 import datetime
 import gzip
 import json
-import os
 import re
-import subprocess
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCESS_KEY, ACCOUNT, HEALTH_TIMEOUT_S, ROOT, SECRET_KEY, client_config, free_port, get_json, server_env
+from conftest import ACCESS_KEY, ACCOUNT, SECRET_KEY, Server, client_config
 from conftest import unique, code, message
 
 DELIVERY_SECONDS = 0.5
@@ -48,34 +44,9 @@ def request_id(response):
 @pytest.fixture(scope="module")
 def endpoint():
     """A server of this module's own, delivering trail logs every half second."""
-    binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
-    if not Path(binary).is_file():
-        pytest.fail(f"no server binary at {binary}")
-    port = free_port()
-    env = server_env(port)
-    env["SIMFRA_CLOUDTRAIL_DELIVERY_SECONDS"] = str(DELIVERY_SECONDS)
-    err = tempfile.NamedTemporaryFile(prefix="simfra-cloudtrail-", suffix=".stderr", delete=False)
-    proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=err)
-    url = f"http://localhost:{port}"
-    deadline = time.monotonic() + HEALTH_TIMEOUT_S
-    while True:
-        try:
-            if get_json(url + "/_simfra/health", timeout=1).get("status") == "ok":
-                break
-        except (OSError, ValueError):
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"simfra did not start: {Path(err.name).read_text(errors='replace')[-2000:]}")
-        time.sleep(0.05)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    assert proc.returncode in (0, -15), f"simfra exited with {proc.returncode}; stderr in {err.name}"
+    server = Server({"SIMFRA_CLOUDTRAIL_DELIVERY_SECONDS": str(DELIVERY_SECONDS)})
+    yield server.endpoint
+    assert server.stop() in (0, -15), f"simfra exited with {server.proc.returncode}; stderr in {server.err.name}"
 
 
 @pytest.fixture(scope="module")

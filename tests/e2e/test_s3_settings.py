@@ -7,17 +7,12 @@ configurations — with S3's error codes, statuses and messages."""
 
 import datetime
 import json
-import os
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCESS_KEY, ACCOUNT, AWS_CLI, HEALTH_TIMEOUT_S, REGION, ROOT, SECRET_KEY, aws_cli, client_config, code, free_port, get_json, message, server_env, status, unique
+from conftest import ACCOUNT, AWS_CLI, REGION, Server, aws_cli, boto_client, code, message, status, unique
 
 
 @pytest.fixture
@@ -256,29 +251,10 @@ DAY_SECONDS = 2
 
 @pytest.fixture(scope="module")
 def fast_lifecycle():
-    binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
-    port = free_port()
-    env = dict(server_env(port), SIMFRA_S3_LIFECYCLE_INTERVAL_SECONDS="0.5", SIMFRA_S3_LIFECYCLE_DAY_SECONDS=str(DAY_SECONDS))
-    err = tempfile.NamedTemporaryFile(prefix="simfra-lifecycle-", suffix=".stderr", delete=False)
-    proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=err)
-    endpoint = f"http://localhost:{port}"
-    deadline = time.monotonic() + HEALTH_TIMEOUT_S
-    while True:
-        try:
-            if get_json(endpoint + "/_simfra/health", timeout=1).get("status") == "ok":
-                break
-        except (OSError, ValueError):
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("simfra did not start: " + Path(err.name).read_text(errors="replace")[-2000:])
-        time.sleep(0.05)
-    client = boto3.session.Session().client(
-        "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=client_config()
-    )
-    yield client
-    proc.terminate()
-    proc.wait(timeout=10)
+    server = Server({"SIMFRA_S3_LIFECYCLE_INTERVAL_SECONDS": "0.5", "SIMFRA_S3_LIFECYCLE_DAY_SECONDS": str(DAY_SECONDS)})
+    yield server.client("s3")
+    server.stop()
+    assert not server.hung, f"simfra did not stop on SIGTERM; stderr in {server.err.name}"
 
 
 def wait_for(condition, seconds=20):
@@ -409,9 +385,7 @@ def test_transitions_change_the_storage_class(fast_lifecycle):
 
 def test_lifecycle_expirations_are_announced(fast_lifecycle):
     s3 = fast_lifecycle
-    sqs = boto3.session.Session().client(
-        "sqs", endpoint_url=s3.meta.endpoint_url, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=client_config()
-    )
+    sqs = boto_client(s3.meta.endpoint_url, "sqs")
     bucket = unique("announce")
     s3.create_bucket(Bucket=bucket)
     url = sqs.create_queue(QueueName=unique("lifecycle-events"))["QueueUrl"]

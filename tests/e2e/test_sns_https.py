@@ -5,23 +5,18 @@ gets nothing (its deliveries fail and follow the retry policy)."""
 
 import datetime
 import json
-import os
 import ssl
-import subprocess
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-import boto3
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from conftest import ACCESS_KEY, HEALTH_TIMEOUT_S, ROOT, SECRET_KEY, client_config, free_port, get_json, server_env, unique
+from conftest import Server, unique
 
 
 def certificate(subject, issuer_name, issuer_key, key, ca):
@@ -106,24 +101,10 @@ def tls(tmp_path_factory):
 def sns(tls):
     """Simfra started with the test CA as an extra trusted root."""
     ca_file = tls[0]
-    binary = os.environ.get("SIMFRA_BIN") or str(ROOT / "target" / "debug" / "simfra")
-    port = free_port()
-    env = dict(server_env(port), SIMFRA_EXTRA_CA_FILE=str(ca_file))
-    log = tempfile.NamedTemporaryFile(prefix="simfra-https-", suffix=".log", delete=False)
-    proc = subprocess.Popen([binary], env=env, stdout=log, stderr=log)
-    endpoint = f"http://localhost:{port}"
-    deadline = time.monotonic() + HEALTH_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            if get_json(endpoint + "/_simfra/health", timeout=1).get("status") == "ok":
-                break
-        except (OSError, ValueError):
-            time.sleep(0.05)
-    client = boto3.client("sns", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
-                          aws_secret_access_key=SECRET_KEY, config=client_config())
-    yield client
-    proc.terminate()
-    proc.wait(timeout=10)
+    server = Server({"SIMFRA_EXTRA_CA_FILE": str(ca_file)})
+    yield server.client("sns")
+    server.stop()
+    assert not server.hung, f"simfra did not stop on SIGTERM; stderr in {server.err.name}"
 
 
 def test_https_endpoint_with_a_trusted_certificate_gets_confirmation_and_notifications(sns, tls):
