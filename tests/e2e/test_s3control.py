@@ -290,6 +290,15 @@ def manifest(s3, bucket):
 NO_REPORT = {"Enabled": False}
 
 
+def waiting_job(control, manifest, role, **args):
+    """The id of a job that deletes the manifest's object tags once confirmed
+    (until then Suspended); `args` add to or replace CreateJob's."""
+    return control.create_job(**{
+        "AccountId": ACCOUNT, "ConfirmationRequired": True, "Operation": {"S3DeleteObjectTagging": {}},
+        "Manifest": manifest, "Report": NO_REPORT, "Priority": 1, "RoleArn": role, **args,
+    })["JobId"]
+
+
 def test_copy_job_runs_and_reports(control, s3, bucket, manifest, batch_role):
     target = unique("target")
     s3.create_bucket(Bucket=target)
@@ -388,15 +397,7 @@ def test_jobs_simfra_does_not_run_fail_saying_so(control, manifest, batch_role):
 
 
 def test_suspended_job_is_cancelled(control, manifest, batch_role):
-    job_id = control.create_job(
-        AccountId=ACCOUNT,
-        ConfirmationRequired=True,
-        Operation={"S3DeleteObjectTagging": {}},
-        Manifest=manifest,
-        Report=NO_REPORT,
-        Priority=1,
-        RoleArn=batch_role,
-    )["JobId"]
+    job_id = waiting_job(control, manifest, batch_role)
     assert control.update_job_status(AccountId=ACCOUNT, JobId=job_id, RequestedJobStatus="Cancelled")["Status"] == "Cancelled"
     job = control.describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
     assert job["Status"] == "Cancelled" and "TerminationDate" in job
@@ -437,18 +438,7 @@ def test_create_job_validation_and_idempotency(control, manifest, batch_role):
 
 
 def test_list_jobs_filters_and_pages(control, manifest, batch_role):
-    ids = [
-        control.create_job(
-            AccountId=ACCOUNT,
-            ConfirmationRequired=True,
-            Operation={"S3DeleteObjectTagging": {}},
-            Manifest=manifest,
-            Report=NO_REPORT,
-            Priority=i,
-            RoleArn=batch_role,
-        )["JobId"]
-        for i in range(3)
-    ]
+    ids = [waiting_job(control, manifest, batch_role, Priority=i) for i in range(3)]
     suspended = control.list_jobs(AccountId=ACCOUNT, JobStatuses=["Suspended"])["Jobs"]
     listed = [j["JobId"] for j in suspended]
     assert all(i in listed for i in ids)
@@ -470,16 +460,7 @@ def test_list_jobs_filters_and_pages(control, manifest, batch_role):
 
 
 def test_job_tagging_and_missing_jobs(control, manifest, batch_role):
-    job_id = control.create_job(
-        AccountId=ACCOUNT,
-        ConfirmationRequired=True,
-        Operation={"S3DeleteObjectTagging": {}},
-        Manifest=manifest,
-        Report=NO_REPORT,
-        Priority=1,
-        RoleArn=batch_role,
-        Tags=[{"Key": "a", "Value": "1"}],
-    )["JobId"]
+    job_id = waiting_job(control, manifest, batch_role, Tags=[{"Key": "a", "Value": "1"}])
     assert control.get_job_tagging(AccountId=ACCOUNT, JobId=job_id)["Tags"] == [{"Key": "a", "Value": "1"}]
     control.put_job_tagging(AccountId=ACCOUNT, JobId=job_id, Tags=[{"Key": "b", "Value": "2"}])
     assert control.get_job_tagging(AccountId=ACCOUNT, JobId=job_id)["Tags"] == [{"Key": "b", "Value": "2"}]
