@@ -377,6 +377,16 @@ done
 """
 
 
+def run_probe(server, name, greeting, **spec):
+    """Runs PROBE_SCRIPT in a container named after `name`, with `greeting`
+    as its file /opt/probe/greeting.txt: (status, body, headers)."""
+    files = [
+        {"path": "/opt/probe/run.sh", "content": PROBE_SCRIPT, "mode": 0o755},
+        {"path": "/opt/probe/greeting.txt", "content": greeting, "mode": 0o644},
+    ]
+    return run(server, name=name, cmd=["/bin/sh", "/opt/probe/run.sh"], files=files, **spec)
+
+
 def wait_for_status(server, name, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -391,18 +401,7 @@ def test_container_reaches_simfra_through_the_control_api(server, images):
     name = unique("probe")
     container_name = f"simfra-{name}"
     server.call("PUT", f"/_internal/test/config?name={container_name}", {"greeting": "hello"})
-    status, body, _ = run(
-        server,
-        name=name,
-        cmd=["/bin/sh", "/opt/probe/run.sh"],
-        env={"PROBE_ENV": "from-env"},
-        labels={"test.label": "yes"},
-        memory_mb=64,
-        files=[
-            {"path": "/opt/probe/run.sh", "content": PROBE_SCRIPT, "mode": 0o755},
-            {"path": "/opt/probe/greeting.txt", "content": "from-a-file", "mode": 0o644},
-        ],
-    )
+    status, body, _ = run_probe(server, name, "from-a-file", env={"PROBE_ENV": "from-env"}, labels={"test.label": "yes"}, memory_mb=64)
     assert status == 200, body
     assert body["name"] == container_name
     assert body["ip"]
@@ -450,12 +449,7 @@ def test_loopback_bound_server_is_reached_through_the_bridge(images):
         assert "for containers" in s.stderr()
         name = unique("loop")
         s.call("PUT", f"/_internal/test/config?name=simfra-{name}", {"via": "bridge"})
-        status, body, _ = run(
-            s, name=name, cmd=["/bin/sh", "/opt/probe/run.sh"], files=[
-                {"path": "/opt/probe/run.sh", "content": PROBE_SCRIPT, "mode": 0o755},
-                {"path": "/opt/probe/greeting.txt", "content": "hi", "mode": 0o644},
-            ],
-        )
+        status, body, _ = run_probe(s, name, "hi")
         assert status == 200, body
         reported = wait_for_status(s, f"simfra-{name}")
         assert reported and reported["document"]["config"] == {"via": "bridge"}
@@ -804,12 +798,7 @@ def test_simfra_in_a_container_is_reached_on_the_network(images):
         simfra_ip = inspect(s.name)["NetworkSettings"]["Networks"]["simfra"]["IPAddress"]
         name = unique("probe")
         s.call("PUT", f"/_internal/test/config?name=simfra-{name}", {"from": "inside"})
-        status, body, _ = run(
-            s, name=name, cmd=["/bin/sh", "/opt/probe/run.sh"], files=[
-                {"path": "/opt/probe/run.sh", "content": PROBE_SCRIPT, "mode": 0o755},
-                {"path": "/opt/probe/greeting.txt", "content": "hi", "mode": 0o644},
-            ],
-        )
+        status, body, _ = run_probe(s, name, "hi")
         assert status == 200, body
         assert inspect(body["id"])["HostConfig"]["ExtraHosts"] == [f"simfra.local:{simfra_ip}"]
         reported = wait_for_status(s, f"simfra-{name}")
