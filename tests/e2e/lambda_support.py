@@ -119,12 +119,13 @@ def forwarding_function(server, source, out_url, out_arn, prefix="fn"):
     return lam, name
 
 
-def drain(sqs, url, until, timeout=60):
-    """JSON bodies received from `url` (deleting them) until `until(bodies)` or the timeout."""
+def drain(sqs, url, until, timeout=60, parse=json.loads):
+    """Bodies received from `url` (deleting them; read with `parse`) until
+    `until(bodies)` or the timeout."""
     got = []
     deadline = time.time() + timeout
     while time.time() < deadline and not until(got):
         for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
-            got.append(json.loads(m["Body"]))
+            got.append(parse(m["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
     return got

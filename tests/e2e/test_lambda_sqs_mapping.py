@@ -81,12 +81,7 @@ def test_partial_batch_failures_return_only_failed_messages(server):
         EventSourceArn=src_arn, FunctionName=name, BatchSize=10, MaximumBatchingWindowInSeconds=1, FunctionResponseTypes=["ReportBatchItemFailures"]
     )
     # The failed messages reach the dead-letter queue after their second receive.
-    dead_bodies = []
-    deadline = time.time() + 60
-    while len(dead_bodies) < 3 and time.time() < deadline:
-        for m in sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
-            dead_bodies.append(m["Body"])
-            sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=m["ReceiptHandle"])
+    dead_bodies = drain(sqs, dlq_url, lambda g: len(g) >= 3, timeout=60, parse=str)
     assert sorted(dead_bodies) == sorted(bad)
     processed = drain(sqs, out_url, lambda g: False, timeout=3)
     by_body = {}
