@@ -168,13 +168,7 @@ fn check_part_key(u: &Upload, given: Option<&CustomerKey>) -> Result<(), Service
 pub(crate) async fn upload_part(s3: &S3, ctx: &RequestContext, input: UploadPartRequest) -> Result<UploadPartOutput, UploadPartError> {
     check_part_number(input.part_number)?;
     let customer = customer_key(input.sse_customer_algorithm.as_ref(), input.sse_customer_key.as_ref(), input.sse_customer_key_md5.as_ref())?;
-    let sums = ChecksumFields {
-        crc32: input.checksum_crc32.clone(),
-        crc32c: input.checksum_crc32c.clone(),
-        crc64nvme: input.checksum_crc64nvme.clone(),
-        sha1: input.checksum_sha1.clone(),
-        sha256: input.checksum_sha256.clone(),
-    };
+    let sums = checksum_fields_of!(input);
     let declared = declared_integrity(ctx, input.content_md5.as_ref(), input.checksum_algorithm.as_ref(), &sums)?;
     check_content_length(input.content_length)?;
     let (upload_alg, encryption) = s3.with_bucket(ctx, &input.bucket, |b| {
@@ -403,13 +397,7 @@ pub(crate) async fn complete_multipart_upload(
     cond.check_syntax()?;
     let customer = customer_key(input.sse_customer_algorithm.as_ref(), input.sse_customer_key.as_ref(), input.sse_customer_key_md5.as_ref())?;
     let named = input.multipart_upload.as_ref().and_then(|m| m.parts.clone()).unwrap_or_default();
-    let whole = ChecksumFields {
-        crc32: input.checksum_crc32.clone(),
-        crc32c: input.checksum_crc32c.clone(),
-        crc64nvme: input.checksum_crc64nvme.clone(),
-        sha1: input.checksum_sha1.clone(),
-        sha256: input.checksum_sha256.clone(),
-    };
+    let whole = checksum_fields_of!(input);
     let location = format!("{}/{}/{}", ctx.endpoint_url(), input.bucket, input.key);
     let completing = s3.with_bucket(ctx, &input.bucket, |b| {
         check_expected_owner(b, input.expected_bucket_owner.as_ref())?;
@@ -434,14 +422,7 @@ pub(crate) async fn complete_multipart_upload(
                 return Err(invalid_part(&u.upload_id, n, &etag));
             }
             if let Some(alg) = &u.checksum_algorithm {
-                let sent = ChecksumFields {
-                    crc32: p.checksum_crc32.clone(),
-                    crc32c: p.checksum_crc32c.clone(),
-                    crc64nvme: p.checksum_crc64nvme.clone(),
-                    sha1: p.checksum_sha1.clone(),
-                    sha256: p.checksum_sha256.clone(),
-                }
-                .given();
+                let sent = checksum_fields_of!(p).given();
                 match sent.iter().find(|(a, _)| a == alg) {
                     None => {
                         return Err(invalid_request(format!(

@@ -317,6 +317,22 @@ impl ChecksumFields {
     }
 }
 
+/// The `x-amz-checksum-*` members a request sends (PutObject, UploadPart,
+/// CompleteMultipartUpload and its `CompletedPart`s carry the same five
+/// members on different generated types), read in one place.
+macro_rules! checksum_fields_of {
+    ($input:expr) => {
+        crate::objects::common::ChecksumFields {
+            crc32: $input.checksum_crc32.clone(),
+            crc32c: $input.checksum_crc32c.clone(),
+            crc64nvme: $input.checksum_crc64nvme.clone(),
+            sha1: $input.checksum_sha1.clone(),
+            sha256: $input.checksum_sha256.clone(),
+        }
+    };
+}
+pub(crate) use checksum_fields_of;
+
 /// Digest length in bytes of an algorithm.
 fn digest_len(a: &ChecksumAlgorithm) -> usize {
     match a {

@@ -82,13 +82,7 @@ pub(crate) async fn put_object(s3: &S3, ctx: &RequestContext, input: PutObjectRe
     let metadata = user_metadata(input.metadata.as_ref())?;
     let tags = tagging_header(input.tagging.as_ref())?;
     let redirect = redirect_location(input.website_redirect_location.as_ref())?;
-    let sums = ChecksumFields {
-        crc32: input.checksum_crc32.clone(),
-        crc32c: input.checksum_crc32c.clone(),
-        crc64nvme: input.checksum_crc64nvme.clone(),
-        sha1: input.checksum_sha1.clone(),
-        sha256: input.checksum_sha256.clone(),
-    };
+    let sums = checksum_fields_of!(input);
     let declared = declared_integrity(ctx, input.content_md5.as_ref(), input.checksum_algorithm.as_ref(), &sums)?;
     check_content_length(input.content_length)?;
     let grants = grant_headers_of!(input);
