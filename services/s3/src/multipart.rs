@@ -8,7 +8,7 @@
 use crate::checksums;
 use crate::errors::*;
 use crate::objects::common::*;
-use crate::objects::copy::{check_source_owner, parse_copy_source, source_version, CopyConditions};
+use crate::objects::copy::{copy_source_of, parse_copy_source};
 use crate::objects::write::{link, WriteConditions};
 use crate::store::{Bucket, Checksum, Part, Upload, Version};
 use crate::S3;
@@ -283,14 +283,7 @@ pub(crate) async fn upload_part_copy(s3: &S3, ctx: &RequestContext, input: Uploa
         check_part_key(u, customer.as_ref())?;
         Ok((u.checksum_algorithm.clone(), u.template.encryption.clone()))
     })?;
-    check_source_owner(s3, &src, input.expected_source_bucket_owner.as_ref())?;
-    let cond = CopyConditions {
-        if_match: input.copy_source_if_match.as_ref(),
-        if_none_match: input.copy_source_if_none_match.as_ref(),
-        if_modified_since: input.copy_source_if_modified_since,
-        if_unmodified_since: input.copy_source_if_unmodified_since,
-    };
-    let (source, source_shown) = source_version(s3, ctx, &src, &cond, source_key.as_ref())?;
+    let (source, source_shown) = copy_source_of!(s3, ctx, input, &src, source_key.as_ref());
     let (start, len) = match &input.copy_source_range {
         Some(r) => copy_range(r, source.size)?,
         None => (0, source.size),

@@ -97,6 +97,24 @@ pub fn source_version(s3: &S3, ctx: &RequestContext, src: &CopySource, cond: &Co
     })
 }
 
+/// The source version of CopyObject or UploadPartCopy, whose inputs name the
+/// source's expected owner and conditions with the same members on two
+/// generated types: the owner check, then `source_version`. Returns early
+/// (`?`) with the first error.
+macro_rules! copy_source_of {
+    ($s3:expr, $ctx:expr, $input:expr, $src:expr, $key:expr) => {{
+        crate::objects::copy::check_source_owner($s3, $src, $input.expected_source_bucket_owner.as_ref())?;
+        let cond = crate::objects::copy::CopyConditions {
+            if_match: $input.copy_source_if_match.as_ref(),
+            if_none_match: $input.copy_source_if_none_match.as_ref(),
+            if_modified_since: $input.copy_source_if_modified_since,
+            if_unmodified_since: $input.copy_source_if_unmodified_since,
+        };
+        crate::objects::copy::source_version($s3, $ctx, $src, &cond, $key)?
+    }};
+}
+pub(crate) use copy_source_of;
+
 pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObjectRequest) -> Result<CopyObjectOutput, CopyObjectError> {
     check_key(&input.key)?;
     let src = parse_copy_source(&input.copy_source)?;
@@ -120,14 +138,7 @@ pub(crate) async fn copy_object(s3: &S3, ctx: &RequestContext, input: CopyObject
         input.copy_source_sse_customer_key.as_ref(),
         input.copy_source_sse_customer_key_md5.as_ref(),
     )?;
-    let cond = CopyConditions {
-        if_match: input.copy_source_if_match.as_ref(),
-        if_none_match: input.copy_source_if_none_match.as_ref(),
-        if_modified_since: input.copy_source_if_modified_since,
-        if_unmodified_since: input.copy_source_if_unmodified_since,
-    };
-    check_source_owner(s3, &src, input.expected_source_bucket_owner.as_ref())?;
-    let (source, source_shown) = source_version(s3, ctx, &src, &cond, source_key.as_ref())?;
+    let (source, source_shown) = copy_source_of!(s3, ctx, input, &src, source_key.as_ref());
     if source.size > MAX_COPY {
         return Err(invalid_request(format!(
             "The specified copy source is larger than the maximum allowable size for a copy source: {MAX_COPY}"
