@@ -307,11 +307,22 @@ AWS_CLI = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.w
 
 
 def aws_cli(endpoint, *args, ok=True, json_output=True, timeout=600, region=REGION):
-    """Runs the AWS CLI against Simfra with the default account's keys. With
-    `ok`, asserts success and answers the parsed JSON output (or the text
-    with `json_output=False`); otherwise asserts failure and answers stderr."""
-    env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_DEFAULT_REGION=region, AWS_PAGER="")
-    env.pop("AWS_PROFILE", None)
+    """Runs the AWS CLI against Simfra with the default account's keys, no
+    retries and no settings from the user's AWS config files. With `ok`,
+    asserts success and answers the parsed JSON output (or the text with
+    `json_output=False`); otherwise asserts failure and answers stderr."""
+    env = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        AWS_DEFAULT_REGION=region,
+        AWS_MAX_ATTEMPTS="1",
+        AWS_PAGER="",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)
     out = ["--output", "json"] if json_output else []
     p = subprocess.run([AWS_CLI, "--endpoint-url", endpoint, *out, *args], env=env, capture_output=True, text=True, timeout=timeout)
     if not ok:

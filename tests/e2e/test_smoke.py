@@ -5,8 +5,6 @@ user sees for bad requests."""
 
 import hashlib
 import json
-import os
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,7 +18,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from conftest import ACCESS_KEY, ACCOUNT, REGION, SECRET_KEY, get_json
-from conftest import unique
+from conftest import aws_cli, unique
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -423,50 +421,24 @@ def test_unimplemented_errors_parse_in_every_protocol(
 # ---------------------------------------------------------------- AWS CLI
 
 
-def aws(simfra_endpoint, *args):
-    env = dict(
-        os.environ,
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_MAX_ATTEMPTS="1",
-        AWS_PAGER="",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    )
-    out = subprocess.run(
-        ["aws", "--endpoint-url", simfra_endpoint, "--output", "json", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, f"aws {' '.join(args)}: {out.stderr}"
-    return out.stdout
-
-
-def aws_json(simfra_endpoint, *args):
-    return json.loads(aws(simfra_endpoint, *args))
-
-
 def test_aws_cli_sqs(simfra_endpoint, make_client):
     name = unique("cli")
-    url = aws_json(simfra_endpoint, "sqs", "create-queue", "--queue-name", name)["QueueUrl"]
+    url = aws_cli(simfra_endpoint, "sqs", "create-queue", "--queue-name", name)["QueueUrl"]
     assert url.endswith(f"/{ACCOUNT}/{name}")
-    aws(simfra_endpoint, "sqs", "send-message", "--queue-url", url, "--message-body", "from the cli")
+    aws_cli(simfra_endpoint, "sqs", "send-message", "--queue-url", url, "--message-body", "from the cli")
     got = make_client("sqs").receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in got] == ["from the cli"]
 
 
 def test_aws_cli_s3_cp_round_trips_a_file(simfra_endpoint, tmp_path):
     bucket = unique("clibkt")
-    aws(simfra_endpoint, "s3", "mb", f"s3://{bucket}")
+    aws_cli(simfra_endpoint, "s3", "mb", f"s3://{bucket}", json_output=False)
     src = tmp_path / "f.txt"
     src.write_bytes(b"from the cli\n" * 1000)
-    aws(simfra_endpoint, "s3", "cp", str(src), f"s3://{bucket}/in/f.txt")
-    assert "in/f.txt" in aws(simfra_endpoint, "s3", "ls", "--recursive", f"s3://{bucket}")
+    aws_cli(simfra_endpoint, "s3", "cp", str(src), f"s3://{bucket}/in/f.txt", json_output=False)
+    assert "in/f.txt" in aws_cli(simfra_endpoint, "s3", "ls", "--recursive", f"s3://{bucket}", json_output=False)
     dst = tmp_path / "g.txt"
-    aws(simfra_endpoint, "s3", "cp", f"s3://{bucket}/in/f.txt", str(dst))
+    aws_cli(simfra_endpoint, "s3", "cp", f"s3://{bucket}/in/f.txt", str(dst), json_output=False)
     assert dst.read_bytes() == src.read_bytes()
 
 
@@ -478,4 +450,4 @@ def test_aws_cli_dynamodb_list_tables(simfra_endpoint, make_client):
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    assert table in aws_json(simfra_endpoint, "dynamodb", "list-tables")["TableNames"]
+    assert table in aws_cli(simfra_endpoint, "dynamodb", "list-tables")["TableNames"]
