@@ -125,14 +125,16 @@ def wait_healthy(endpoint, timeout, alive=lambda: True, interval=0.05):
         time.sleep(interval)
 
 
-def boto_client(endpoint, service, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, session=None, **config):
-    """A boto3 client for the Simfra at `endpoint`, without retries."""
+def boto_client(endpoint, service, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION, session=None, token=None, **config):
+    """A boto3 client for the Simfra at `endpoint` (with a session `token` for
+    temporary credentials), without retries."""
     return (session or boto3.session.Session()).client(
         service,
         endpoint_url=endpoint,
         region_name=region,
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
+        aws_session_token=token,
         config=client_config(**config),
     )
 

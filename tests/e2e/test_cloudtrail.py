@@ -20,7 +20,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCESS_KEY, ACCOUNT, SECRET_KEY, Server, client_config
+from conftest import ACCESS_KEY, ACCOUNT, SECRET_KEY, Server, boto_client
 from conftest import unique, code, message
 
 DELIVERY_SECONDS = 0.5
@@ -55,15 +55,7 @@ def client(endpoint):
     session = boto3.session.Session()
 
     def make(service, region="us-east-1", key=ACCESS_KEY, secret=SECRET_KEY, token=None):
-        return session.client(
-            service,
-            endpoint_url=endpoint,
-            region_name=region,
-            aws_access_key_id=key,
-            aws_secret_access_key=secret,
-            aws_session_token=token,
-            config=client_config(),
-        )
+        return boto_client(endpoint, service, key, secret, region, session=session, token=token)
 
     return make
 
