@@ -308,15 +308,15 @@ def status(exc):
 AWS_CLI = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
 
 
-def aws_cli(endpoint, *args, ok=True, json_output=True, timeout=600, region=REGION):
-    """Runs the AWS CLI against Simfra with the default account's keys, no
-    retries and no settings from the user's AWS config files. With `ok`,
+def aws_cli(endpoint, *args, ok=True, json_output=True, timeout=600, region=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY):
+    """Runs the AWS CLI against Simfra with the default account's keys (or
+    those given), no retries and no settings from the user's AWS config files. With `ok`,
     asserts success and answers the parsed JSON output (or the text with
     `json_output=False`); otherwise asserts failure and answers stderr."""
     env = dict(
         os.environ,
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        AWS_ACCESS_KEY_ID=access_key,
+        AWS_SECRET_ACCESS_KEY=secret_key,
         AWS_DEFAULT_REGION=region,
         AWS_MAX_ATTEMPTS="1",
         AWS_PAGER="",
