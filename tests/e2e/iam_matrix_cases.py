@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
@@ -33,6 +31,8 @@ import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from conftest import admin_api
 
 REGION = "us-east-1"
 
@@ -324,17 +324,6 @@ class Op:
     generic_denial: Optional[str] = None
 
 
-def _admin(endpoint, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(endpoint + path, data=data, method=method, headers={"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read()
-            return r.status, (json.loads(text) if text else None)
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
 class World:
     """Principals, resources and operations for the cases, in accounts made
     through the admin API: the main one, another for cross-account cases, and
@@ -374,7 +363,7 @@ class World:
         return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
     def new_account(self, name="matrix"):
-        status, body = _admin(self.endpoint, "POST", "/_simfra/accounts", {"Name": name})
+        status, body = admin_api(self.endpoint, "POST", "/_simfra/accounts", {"Name": name})
         assert status in (200, 201), body
         self.made_accounts.append(body["AccountId"])
         acct = body["AccountId"]
@@ -401,7 +390,7 @@ class World:
             except ClientError:
                 pass
         for a in self.made_accounts:
-            _admin(self.endpoint, "DELETE", f"/_simfra/accounts/{a}")
+            admin_api(self.endpoint, "DELETE", f"/_simfra/accounts/{a}")
 
     # ------------------------------------------------------------ IAM entities
 
