@@ -139,6 +139,13 @@ def boto_client(endpoint, service, access_key=ACCESS_KEY, secret_key=SECRET_KEY,
     )
 
 
+def temporary_client(endpoint, service, creds, region=REGION):
+    """A boto3 client signing with temporary credentials: STS's `Credentials`
+    (or Cognito Identity's, whose secret is `SecretKey`)."""
+    secret = creds.get("SecretAccessKey") or creds["SecretKey"]
+    return boto_client(endpoint, service, creds["AccessKeyId"], secret, region, token=creds["SessionToken"])
+
+
 class Server:
     """A Simfra process of a test's own: `endpoint`, `port`, `proc`, its log
     files and boto3 clients for it. `extra_env` adds server settings; `port`

@@ -11,12 +11,11 @@ import re
 import time
 import uuid
 
-import boto3
 import pytest
 from botocore import UNSIGNED
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, REGION, client_config
+from conftest import ACCOUNT, REGION, temporary_client
 from conftest import unique
 
 COGNITO = "cognito-identity.amazonaws.com"
@@ -77,16 +76,7 @@ def make_pool(admin, iam, allow_unauthenticated=True, roles=True, **settings):
 
 
 def caller_identity(endpoint, creds):
-    sts = boto3.session.Session().client(
-        "sts",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds.get("SecretKey") or creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        config=client_config(),
-    )
-    return sts.get_caller_identity()
+    return temporary_client(endpoint, "sts", creds).get_caller_identity()
 
 
 def jwt_claims(token):
@@ -526,18 +516,6 @@ def test_ambiguous_role_mapping_can_deny(admin, public, iam):
     )
 
 
-def client_with(endpoint, service, creds):
-    return boto3.session.Session().client(
-        service,
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretKey"],
-        aws_session_token=creds["SessionToken"],
-        config=client_config(),
-    )
-
-
 def test_unauthenticated_sessions_are_scoped_down(admin, public, iam, simfra_endpoint):
     """AWS limits unauthenticated identities to the services of
     AmazonCognitoUnAuthedIdentitiesSessionPolicy, whatever their role allows."""
@@ -551,12 +529,12 @@ def test_unauthenticated_sessions_are_scoped_down(admin, public, iam, simfra_end
 
     guest = public.get_id(IdentityPoolId=pool["id"])["IdentityId"]
     guest_creds = public.get_credentials_for_identity(IdentityId=guest)["Credentials"]
-    assert "DeliveryStreamNames" in client_with(simfra_endpoint, "firehose", guest_creds).list_delivery_streams()
+    assert "DeliveryStreamNames" in temporary_client(simfra_endpoint, "firehose", guest_creds).list_delivery_streams()
     with pytest.raises(ClientError) as e:
-        client_with(simfra_endpoint, "s3", guest_creds).list_buckets()
+        temporary_client(simfra_endpoint, "s3", guest_creds).list_buckets()
     assert e.value.response["Error"]["Code"] == "AccessDenied"
 
     logins = {"graph.facebook.com": "token-of-frank"}
     member = public.get_id(IdentityPoolId=pool["id"], Logins=logins)["IdentityId"]
     member_creds = public.get_credentials_for_identity(IdentityId=member, Logins=logins)["Credentials"]
-    assert "Buckets" in client_with(simfra_endpoint, "s3", member_creds).list_buckets()
+    assert "Buckets" in temporary_client(simfra_endpoint, "s3", member_creds).list_buckets()

@@ -14,11 +14,10 @@ import struct
 import time
 import uuid
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT
+from conftest import ACCOUNT, temporary_client
 from conftest import unique, admin_api as admin
 
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -502,8 +501,7 @@ def test_roles_trust_policies_and_sts(iam, make_client, simfra_endpoint):
     iam.put_user_policy(UserName=caller, PolicyName="assume", PolicyDocument=doc(allow("sts:AssumeRole")))
     sts = client_as(make_client, "sts", keys_for(iam, caller))
     creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="s1", DurationSeconds=7200)["Credentials"]
-    ident = boto3.client("sts", endpoint_url=simfra_endpoint, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
-                         aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"]).get_caller_identity()
+    ident = temporary_client(simfra_endpoint, "sts", creds).get_caller_identity()
     assert ident["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{name}/s1"
     assert ident["UserId"] == f"{role['RoleId']}:s1"
     with pytest.raises(ClientError) as e:

@@ -11,11 +11,10 @@ admin API, so the default account and the other test files are untouched."""
 import json
 import uuid
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import REGION, client_config
+from conftest import temporary_client
 from conftest import unique, code, message, admin_api as admin
 
 DENY_SQS = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sqs:*", "Resource": "*"}]}
@@ -55,15 +54,7 @@ class Accounts:
 
     def session(self, service, creds):
         """A client signing with temporary credentials (an assumed role's)."""
-        return boto3.session.Session().client(
-            service,
-            endpoint_url=self.endpoint,
-            region_name=REGION,
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            config=client_config(),
-        )
+        return temporary_client(self.endpoint, service, creds)
 
     def forget(self, account_id):
         """An account made another way (CreateAccount), to delete at the end too."""

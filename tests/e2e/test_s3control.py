@@ -7,11 +7,10 @@ saying so) and Storage Lens configurations."""
 import json
 import uuid
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, REGION, client_config, code, message, status, unique
+from conftest import ACCOUNT, REGION, code, message, status, temporary_client, unique
 
 
 @pytest.fixture(scope="module")
@@ -738,15 +737,7 @@ def test_get_data_access_vends_credentials_limited_to_the_grant(control, make_cl
 
     s3.put_object(Bucket=bucket, Key="shared/report.txt", Body=b"granted")
     s3.put_object(Bucket=bucket, Key="private/secret.txt", Body=b"not granted")
-    vended = boto3.session.Session().client(
-        "s3",
-        endpoint_url=simfra_endpoint,
-        region_name=REGION,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        config=client_config(),
-    )
+    vended = temporary_client(simfra_endpoint, "s3", creds)
     assert vended.get_object(Bucket=bucket, Key="shared/report.txt")["Body"].read() == b"granted"
     with pytest.raises(ClientError) as e:
         vended.get_object(Bucket=bucket, Key="private/secret.txt")

@@ -20,7 +20,6 @@ import hashlib
 import json
 import uuid
 
-import boto3
 import pytest
 from botocore import UNSIGNED
 from botocore.exceptions import ClientError
@@ -31,7 +30,7 @@ from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import XMLSigner
 
-from conftest import ACCOUNT, REGION, client_config
+from conftest import ACCOUNT, temporary_client
 from conftest import unique, code, message, admin_api
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
@@ -222,18 +221,6 @@ def new_role(iam, trust, policy=None):
     return name, arn
 
 
-def session_client(service, endpoint, creds):
-    return boto3.session.Session().client(
-        service,
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        config=client_config(),
-    )
-
-
 LIST_QUEUES = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:ListQueues", "Resource": "*"}]}
 
 
@@ -257,10 +244,10 @@ def test_a_signed_response_buys_credentials_that_act_as_the_role(make_client, id
     assert 3500 < lifetime <= 3600, lifetime
 
     endpoint = unsigned_sts.meta.endpoint_url
-    who = session_client("sts", endpoint, creds).get_caller_identity()
+    who = temporary_client(endpoint, "sts", creds).get_caller_identity()
     assert who["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/alice"
     assert who["UserId"].startswith("AROA") and who["UserId"].endswith(":alice")
-    sqs = session_client("sqs", endpoint, creds)
+    sqs = temporary_client(endpoint, "sqs", creds)
     sqs.list_queues()
     with pytest.raises(ClientError) as e:
         sqs.create_queue(QueueName=unique("denied"))
@@ -297,7 +284,7 @@ def test_session_attributes_tags_duration_and_source_identity(make_client, idp, 
     lifetime = (out["Credentials"]["Expiration"] - now()).total_seconds()
     assert 800 < lifetime <= 900, lifetime
     # The session tag satisfies the role policy's aws:PrincipalTag condition.
-    session_client("sqs", unsigned_sts.meta.endpoint_url, out["Credentials"]).list_queues()
+    temporary_client(unsigned_sts.meta.endpoint_url, "sqs", out["Credentials"]).list_queues()
 
     # Tags without sts:TagSession in the trust policy are refused.
     _, plain_arn = new_role(iam, saml_trust(idp.arn))
@@ -538,9 +525,9 @@ def test_assume_root_opens_a_task_scoped_root_session_in_a_member(org, simfra_en
     # The member's root ARN form of the target is accepted too.
     sts.assume_root(TargetPrincipal=f"arn:aws:iam::{member_id}:root", TaskPolicyArn=task("S3UnlockBucketPolicy"), DurationSeconds=300)
 
-    who = session_client("sts", simfra_endpoint, creds).get_caller_identity()
+    who = temporary_client(simfra_endpoint, "sts", creds).get_caller_identity()
     assert who["Account"] == member_id and who["Arn"] == f"arn:aws:iam::{member_id}:root"
-    s3 = session_client("s3", simfra_endpoint, creds)
+    s3 = temporary_client(simfra_endpoint, "s3", creds)
     assert bucket in s3.get_bucket_policy(Bucket=bucket)["Policy"]
     s3.delete_bucket_policy(Bucket=bucket)
     with pytest.raises(ClientError) as e:
@@ -551,7 +538,7 @@ def test_assume_root_opens_a_task_scoped_root_session_in_a_member(org, simfra_en
         s3.list_objects_v2(Bucket=bucket)
     assert code(e) == "AccessDenied"
     with pytest.raises(ClientError) as e:
-        session_client("sqs", simfra_endpoint, creds).list_queues()
+        temporary_client(simfra_endpoint, "sqs", creds).list_queues()
     assert code(e) == "AccessDenied"
 
 
@@ -560,7 +547,7 @@ def test_assume_root_scoped_to_sqs_queue_policies(org, simfra_endpoint):
     url = accounts.root(member, "sqs").create_queue(QueueName=unique("q"), Attributes={"Policy": json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]})})["QueueUrl"]
     creds = accounts.admin(mgmt, "sts").assume_root(TargetPrincipal=member["AccountId"], TaskPolicyArn=task("SQSUnlockQueuePolicy"))["Credentials"]
-    sqs = session_client("sqs", simfra_endpoint, creds)
+    sqs = temporary_client(simfra_endpoint, "sqs", creds)
     assert "Policy" in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {})
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": ""})
     with pytest.raises(ClientError) as e:
@@ -622,5 +609,5 @@ def test_an_iam_root_task_session_reads_the_root_users_credentials(org, simfra_e
     accounts, mgmt, member = org
     creds = accounts.admin(mgmt, "sts").assume_root(TargetPrincipal=member["AccountId"],
                                                     TaskPolicyArn=task("IAMAuditRootUserCredentials"))["Credentials"]
-    keys = session_client("iam", simfra_endpoint, creds).list_access_keys()["AccessKeyMetadata"]
+    keys = temporary_client(simfra_endpoint, "iam", creds).list_access_keys()["AccessKeyMetadata"]
     assert member["RootAccessKeyId"] in [k["AccessKeyId"] for k in keys]
