@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ACCESS_KEY, ACCOUNT, AWS_CLI, REGION, SECRET_KEY
-from conftest import aws_cli, unique, admin_api as admin
+from conftest import aws_cli, temporary_client, unique, admin_api as admin
 
 
 def error_code(exc):
@@ -238,16 +238,13 @@ def test_assumed_role_credentials_sign_requests_and_carry_the_roles_permissions(
     assert c["AccessKeyId"].startswith("ASIA") and c["SessionToken"]
     assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/s1"
     session = dict(access_key=c["AccessKeyId"], secret_key=c["SecretAccessKey"])
-    import boto3
-    s = boto3.session.Session(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
-                              aws_session_token=c["SessionToken"], region_name=REGION)
     endpoint = sts.meta.endpoint_url
-    who = s.client("sts", endpoint_url=endpoint).get_caller_identity()
+    who = temporary_client(endpoint, "sts", c).get_caller_identity()
     assert who["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{role}/s1"
     assert who["UserId"].endswith(":s1") and who["UserId"].startswith("AROA")
-    s.client("sqs", endpoint_url=endpoint).list_queues()
+    temporary_client(endpoint, "sqs", c).list_queues()
     with pytest.raises(ClientError) as e:
-        s.client("sqs", endpoint_url=endpoint).create_queue(QueueName=unique("denied"))
+        temporary_client(endpoint, "sqs", c).create_queue(QueueName=unique("denied"))
     msg = e.value.response["Error"]["Message"]
     assert f"assumed-role/{role}/s1 is not authorized to perform: sqs:CreateQueue" in msg, msg
     # The session token must come with the key.
@@ -280,13 +277,10 @@ def test_a_role_that_does_not_trust_the_caller_cannot_be_assumed(make_client, ot
 def test_session_and_federation_tokens(make_client):
     sts = make_client("sts")
     c = sts.get_session_token(DurationSeconds=900)["Credentials"]
-    import boto3
-    s = boto3.session.Session(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
-                              aws_session_token=c["SessionToken"], region_name=REGION)
     endpoint = sts.meta.endpoint_url
-    assert s.client("sts", endpoint_url=endpoint).get_caller_identity()["Arn"] == f"arn:aws:iam::{ACCOUNT}:root"
+    assert temporary_client(endpoint, "sts", c).get_caller_identity()["Arn"] == f"arn:aws:iam::{ACCOUNT}:root"
     with pytest.raises(ClientError) as e:
-        s.client("sts", endpoint_url=endpoint).get_session_token()
+        temporary_client(endpoint, "sts", c).get_session_token()
     assert error_code(e) == "AccessDenied"
     fed = sts.get_federation_token(Name="visitor", DurationSeconds=900, Policy=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:ListQueues", "Resource": "*"}]}))
