@@ -28,7 +28,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.serialize import create_serializer
 
-from conftest import ACCESS_KEY, REGION, ROOT, SECRET_KEY, SUMMARY_LINES, botocore_name, get_json, modeled_errors
+from conftest import ACCESS_KEY, REGION, ROOT, SECRET_KEY, SUMMARY_LINES, Server, botocore_name, get_json, modeled_errors
 from sampler import Sampler
 
 # (service, operation) → why it cannot be swept. Keep it empty unless truly
@@ -239,8 +239,18 @@ def one_event(stream_shape, sampler):
     return event_message(headers, payload)
 
 
-def test_every_operation_is_routed(simfra_endpoint, services):
-    sweep = Sweep(simfra_endpoint)
+@pytest.fixture(scope="module")
+def sweep_endpoint():
+    """A server of the sweep's own: it calls every operation with made-up
+    input, which leaves state (an account-wide Block Public Access, policies,
+    settings) that the other tests' shared server must not inherit."""
+    server = Server()
+    yield server.endpoint
+    server.stop()
+
+
+def test_every_operation_is_routed(sweep_endpoint, services):
+    sweep = Sweep(sweep_endpoint)
     try:
         for simfra in services:
             sweep.service(simfra)
