@@ -315,9 +315,10 @@ def status(exc):
 AWS_CLI = shutil.which("aws", path=str(Path(sys.executable).parent)) or shutil.which("aws")
 
 
-def aws_cli(endpoint, *args, ok=True, json_output=True, timeout=600, region=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY):
+def aws_cli(endpoint, *args, ok=True, json_output=True, timeout=600, region=REGION, access_key=ACCESS_KEY, secret_key=SECRET_KEY, max_attempts=None):
     """Runs the AWS CLI against Simfra with the default account's keys (or
-    those given), no retries and no settings from the user's AWS config files. With `ok`,
+    those given) and no settings from the user's AWS config files; retries
+    as the CLI does by default (as users run it) unless `max_attempts` is given. With `ok`,
     asserts success and answers the parsed JSON output (or the text with
     `json_output=False`); otherwise asserts failure and answers stderr."""
     env = dict(
@@ -325,13 +326,14 @@ def aws_cli(endpoint, *args, ok=True, json_output=True, timeout=600, region=REGI
         AWS_ACCESS_KEY_ID=access_key,
         AWS_SECRET_ACCESS_KEY=secret_key,
         AWS_DEFAULT_REGION=region,
-        AWS_MAX_ATTEMPTS="1",
         AWS_PAGER="",
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
     )
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_MAX_ATTEMPTS"):
         env.pop(name, None)
+    if max_attempts is not None:
+        env["AWS_MAX_ATTEMPTS"] = str(max_attempts)
     out = ["--output", "json"] if json_output else []
     p = subprocess.run([AWS_CLI, "--endpoint-url", endpoint, *out, *args], env=env, capture_output=True, text=True, timeout=timeout)
     if not ok:

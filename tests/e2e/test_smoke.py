@@ -3,6 +3,7 @@ protocol end to end (awsJson, awsQuery, ec2Query, restJson1, restXml,
 rpcv2Cbor) with values that must round-trip, the AWS CLI, and the errors a
 user sees for bad requests."""
 
+import functools
 import hashlib
 import json
 import urllib.error
@@ -420,25 +421,28 @@ def test_unimplemented_errors_parse_in_every_protocol(
 
 # ---------------------------------------------------------------- AWS CLI
 
+# No retries here: one failing answer from the server must fail the smoke test.
+cli_once = functools.partial(aws_cli, max_attempts=1)
+
 
 def test_aws_cli_sqs(simfra_endpoint, make_client):
     name = unique("cli")
-    url = aws_cli(simfra_endpoint, "sqs", "create-queue", "--queue-name", name)["QueueUrl"]
+    url = cli_once(simfra_endpoint, "sqs", "create-queue", "--queue-name", name)["QueueUrl"]
     assert url.endswith(f"/{ACCOUNT}/{name}")
-    aws_cli(simfra_endpoint, "sqs", "send-message", "--queue-url", url, "--message-body", "from the cli")
+    cli_once(simfra_endpoint, "sqs", "send-message", "--queue-url", url, "--message-body", "from the cli")
     got = make_client("sqs").receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in got] == ["from the cli"]
 
 
 def test_aws_cli_s3_cp_round_trips_a_file(simfra_endpoint, tmp_path):
     bucket = unique("clibkt")
-    aws_cli(simfra_endpoint, "s3", "mb", f"s3://{bucket}", json_output=False)
+    cli_once(simfra_endpoint, "s3", "mb", f"s3://{bucket}", json_output=False)
     src = tmp_path / "f.txt"
     src.write_bytes(b"from the cli\n" * 1000)
-    aws_cli(simfra_endpoint, "s3", "cp", str(src), f"s3://{bucket}/in/f.txt", json_output=False)
-    assert "in/f.txt" in aws_cli(simfra_endpoint, "s3", "ls", "--recursive", f"s3://{bucket}", json_output=False)
+    cli_once(simfra_endpoint, "s3", "cp", str(src), f"s3://{bucket}/in/f.txt", json_output=False)
+    assert "in/f.txt" in cli_once(simfra_endpoint, "s3", "ls", "--recursive", f"s3://{bucket}", json_output=False)
     dst = tmp_path / "g.txt"
-    aws_cli(simfra_endpoint, "s3", "cp", f"s3://{bucket}/in/f.txt", str(dst), json_output=False)
+    cli_once(simfra_endpoint, "s3", "cp", f"s3://{bucket}/in/f.txt", str(dst), json_output=False)
     assert dst.read_bytes() == src.read_bytes()
 
 
@@ -450,4 +454,4 @@ def test_aws_cli_dynamodb_list_tables(simfra_endpoint, make_client):
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    assert table in aws_cli(simfra_endpoint, "dynamodb", "list-tables")["TableNames"]
+    assert table in cli_once(simfra_endpoint, "dynamodb", "list-tables")["TableNames"]
